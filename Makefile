@@ -1,0 +1,33 @@
+# Herald: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CONFIG ?= config/herald.toml
+
+.PHONY: install run test check once clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/python run_scheduler.py --config $(CONFIG)
+
+once: install
+	$(BIN)/herald run --once --config $(CONFIG)
+
+test: install
+	$(BIN)/python -m pytest
+
+check: install
+	$(BIN)/ruff check src tests benchmarks run_scheduler.py
+	$(BIN)/ruff format --check src tests benchmarks run_scheduler.py
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) var

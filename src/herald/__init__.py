@@ -1,0 +1,3 @@
+"""Herald turns press bulletins into permanent, classified feeds."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,98 @@
+"""Classification: the countries and topics an article is about, with evidence."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+from herald.classify.countries import CountryRules, CountryTagger, country_label
+from herald.classify.topics import TopicRule, TopicRules, TopicTagger
+from herald.errors import ConfigError
+from herald.models import Article, TaggedArticle
+
+__all__ = ["Classifier", "country_label", "load_country_rules", "load_topic_rules"]
+
+
+class Classifier:
+    """Built once from the rule files; tags articles without touching anything else."""
+
+    def __init__(self, countries: CountryRules, topics: TopicRules, home_country: str) -> None:
+        self._countries = CountryTagger(countries, home_country)
+        self._topics = TopicTagger(topics)
+        self.topic_rules = topics
+
+    def classify(self, article: Article) -> TaggedArticle:
+        """The article with its country and topic tags."""
+        tags = self._countries.tag(article) + self._topics.tag(article)
+        return TaggedArticle(article, tuple(tags))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _number(path: Path, where: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{path}, {where}: {value!r} is not a non-negative number")
+    return float(value)
+
+
+def _strings(path: Path, where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{path}, {where}: must be a list of non-empty strings")
+    return tuple(value)
+
+
+def load_country_rules(path: Path) -> CountryRules:
+    """Read countries.toml: `threshold`, and `[aliases]` of ISO code -> names."""
+    data = _read_toml(path)
+    unknown = set(data) - {"threshold", "aliases"}
+    if unknown:
+        raise ConfigError(f'{path}: unknown key "{sorted(unknown)[0]}"; use threshold, aliases')
+    aliases: dict[str, tuple[str, ...]] = {}
+    for code, names in data.get("aliases", {}).items():
+        if pycountry.countries.get(alpha_2=code) is None or code != code.upper():
+            raise ConfigError(
+                f'{path}, [aliases]: "{code}" is not an upper-case ISO 3166-1 alpha-2 code'
+            )
+        aliases[code] = _strings(path, f"[aliases] {code}", names)
+    return CountryRules(aliases, _number(path, "threshold", data.get("threshold", 2.0)))
+
+
+def load_topic_rules(path: Path) -> TopicRules:
+    """Read topics.toml: `title_weight`, `min_score`, and one `[topics.<slug>]` per topic."""
+    data = _read_toml(path)
+    default_min = _number(path, "min_score", data.get("min_score", 2.0))
+    topics = []
+    for slug, table in data.get("topics", {}).items():
+        where = f"[topics.{slug}]"
+        if not isinstance(table, dict) or not isinstance(table.get("label"), str):
+            raise ConfigError(f'{path}, {where}: needs a "label" string')
+        unknown = set(table) - {"label", "keywords", "strong", "negative", "min_score"}
+        if unknown:
+            raise ConfigError(
+                f'{path}, {where}: unknown key "{sorted(unknown)[0]}"; '
+                "use label, keywords, strong, negative, min_score"
+            )
+        phrases = dict.fromkeys(_strings(path, f"{where} keywords", table.get("keywords", [])), 1.0)
+        phrases |= dict.fromkeys(_strings(path, f"{where} strong", table.get("strong", [])), 2.0)
+        topics.append(
+            TopicRule(
+                slug=slug,
+                label=table["label"],
+                phrases=phrases,
+                negative=_strings(path, f"{where} negative", table.get("negative", [])),
+                min_score=_number(path, f"{where} min_score", table.get("min_score", default_min)),
+            )
+        )
+    if not topics:
+        raise ConfigError(f"{path}: no topics; add a [topics.<slug>] table")
+    return TopicRules(tuple(topics), _number(path, "title_weight", data.get("title_weight", 2.0)))

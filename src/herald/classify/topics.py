@@ -1,0 +1,98 @@
+"""Topics: keyword and phrase rules from topics.toml, matched in one pass."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from herald.classify.matching import PhraseMatcher, places
+from herald.models import Article, Evidence, Tag
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRule:
+    """One topic: its label, weighted phrases, phrases that do not count, and its bar."""
+
+    slug: str
+    label: str
+    phrases: dict[str, float]
+    negative: tuple[str, ...] = ()
+    min_score: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRules:
+    """All topics, and how much more a match in the title weighs."""
+
+    topics: tuple[TopicRule, ...]
+    title_weight: float = 2.0
+
+    def label(self, slug: str) -> str:
+        """The label of a topic."""
+        for topic in self.topics:
+            if topic.slug == slug:
+                return topic.label
+        return slug
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A regular expression for a phrase: whole words, any case, plural forms.
+
+    "trade" also matches "trades"; "invest*" matches "investment" and "investors".
+    """
+    words = phrase.split()
+    parts = [re.escape(w.rstrip("*")) for w in words]
+    if phrase.endswith("*"):
+        parts[-1] += r"\w*"
+    else:
+        parts[-1] += "(?:s|es)?"
+    return r"[\s-]+".join(parts)
+
+
+class TopicTagger:
+    """Tags the topics an article is about, each with its evidence."""
+
+    def __init__(self, rules: TopicRules) -> None:
+        # One alternative per distinct phrase; a phrase may count for several topics.
+        targets: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
+        for topic in rules.topics:
+            for phrase, weight in topic.phrases.items():
+                targets[phrase.casefold()].append((topic.slug, weight))
+            for phrase in topic.negative:
+                targets[phrase.casefold()].append((topic.slug, None))
+        # Longer phrases first, so "trade union" (negative) wins over "trade".
+        ordered = sorted(targets, key=lambda p: (-len(p.split()), -len(p), p))
+        self._targets = [targets[p] for p in ordered]
+        self._matcher = PhraseMatcher([phrase_pattern(p) for p in ordered], ignore_case=True)
+        self._rules = rules
+
+    def tag(self, article: Article) -> list[Tag]:
+        """Topic tags; each phrase counts once per place, more in the title."""
+        seen: set[tuple[int, str]] = set()
+        evidence: dict[str, list[Evidence]] = defaultdict(list)
+        for place in places(article):
+            where = "title" if place.name == "title" else "body"
+            factor = self._rules.title_weight if where == "title" else 1.0
+            for index, matched in self._matcher.finditer(place.text):
+                if (index, where) in seen:
+                    continue
+                seen.add((index, where))
+                for slug, weight in self._targets[index]:
+                    if weight is not None:
+                        evidence[slug].append(Evidence(matched, where, weight * factor))
+        tags = []
+        for topic in self._rules.topics:
+            if topic.slug in evidence:
+                score = sum(e.weight for e in evidence[topic.slug])
+                tags.append(
+                    Tag(
+                        family="topic",
+                        term=topic.slug,
+                        label=topic.label,
+                        score=score,
+                        passed=score >= topic.min_score,
+                        evidence=tuple(evidence[topic.slug]),
+                    )
+                )
+        return sorted(tags, key=lambda t: t.term)

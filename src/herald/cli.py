@@ -1,0 +1,149 @@
+"""The `herald` command: parses arguments, calls the library, maps errors to exit codes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from herald import __version__
+from herald.app import load, open_pipeline
+from herald.classify import Classifier
+from herald.errors import ConfigError, HeraldError
+from herald.explain import explain_text
+from herald.schedule import now_utc, run_service
+from herald.serve import create_server
+from herald.settings import Settings
+
+EXIT_OK, EXIT_ERROR, EXIT_CONFIG, EXIT_SOURCES_FAILED = 0, 1, 2, 3
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _default_config() -> str:
+    return os.environ.get("HERALD_CONFIG", "config/herald.toml")
+
+
+def config_option(command: F) -> F:
+    """The --config option every command takes."""
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=_default_config,
+        show_default="$HERALD_CONFIG, else config/herald.toml",
+        help="Configuration file.",
+    )(command)
+
+
+def _load(config_path: Path) -> tuple[Settings, Classifier]:
+    try:
+        return load(config_path)
+    except ConfigError as exc:
+        for line in str(exc).splitlines():
+            click.echo(f"herald: config error: {line}", err=True)
+        sys.exit(EXIT_CONFIG)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="herald")
+@click.option("-v", "--verbose", is_flag=True, help="Log every step, not just problems.")
+def cli(verbose: bool) -> None:
+    """Herald turns press bulletins into permanent, classified feeds."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("apscheduler", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@cli.command()
+@config_option
+@click.option("--once", is_flag=True, help="One pass over all sources, then exit.")
+def run(config_path: Path, once: bool) -> None:
+    """Update every source and write the feeds.
+
+    Exit status: 0 all sources succeeded; 3 one or more failed or had entries skipped,
+    the rest were processed and feeds written; 2 bad configuration or usage.
+    Without --once, keeps running on the schedule like `herald schedule`.
+    """
+    settings, classifier = _load(config_path)
+    try:
+        pipeline = open_pipeline(settings, classifier)
+        if not once:
+            sys.exit(run_service(pipeline, serve=False, host="", port=0))
+        reports = pipeline.run_once(now_utc())
+        pipeline.store.close()
+    except HeraldError as exc:
+        click.echo(f"herald: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    failed = [r.source_id for r in reports if not r.ok]
+    if failed:
+        click.echo(f"herald: sources with problems: {', '.join(failed)}", err=True)
+        sys.exit(EXIT_SOURCES_FAILED)
+
+
+@cli.command()
+@config_option
+@click.option("--serve/--no-serve", default=False, help="Also serve the output directory.")
+@click.option("--host", help="Address to serve on (default: [serve] host).")
+@click.option("--port", type=int, help="Port to serve on (default: [serve] port).")
+def schedule(config_path: Path, serve: bool, host: str | None, port: int | None) -> None:
+    """Run every source on its interval until SIGINT or SIGTERM."""
+    settings, classifier = _load(config_path)
+    try:
+        pipeline = open_pipeline(settings, classifier)
+        code = run_service(
+            pipeline,
+            serve=serve,
+            host=host or settings.serve.host,
+            port=port or settings.serve.port,
+        )
+    except HeraldError as exc:
+        click.echo(f"herald: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(code)
+
+
+@cli.command()
+@config_option
+@click.option("--host", help="Address to listen on (default: [serve] host).")
+@click.option("--port", type=int, help="Port to listen on (default: [serve] port).")
+def serve(config_path: Path, host: str | None, port: int | None) -> None:
+    """Serve the output directory over HTTP with ETag, Last-Modified and 304s."""
+    settings, _ = _load(config_path)
+    server = create_server(
+        settings.paths.output, host or settings.serve.host, port or settings.serve.port
+    )
+    server.run()
+
+
+@cli.command()
+@config_option
+@click.argument("article_id")
+def explain(config_path: Path, article_id: str) -> None:
+    """Show why an article has its country and topic tags.
+
+    ARTICLE_ID is the entry's id as in the feed, or a unique part of it.
+    """
+    settings, _ = _load(config_path)
+    from herald.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(settings.paths.database)
+    try:
+        tagged = store.get(article_id)
+    finally:
+        store.close()
+    if tagged is None:
+        click.echo(f"herald: no single article matches {article_id!r}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(explain_text(tagged, settings))
+
+
+main = cli

@@ -1,0 +1,25 @@
+"""Herald's exceptions: one base class, one subclass per kind of failure."""
+
+
+class HeraldError(Exception):
+    """Base of every error Herald raises on purpose."""
+
+
+class ConfigError(HeraldError):
+    """The configuration is invalid; the message says where and what would be valid."""
+
+
+class SourceError(HeraldError):
+    """A source could not be read as a whole (missing file, network error, undecodable bytes)."""
+
+
+class ParseError(HeraldError):
+    """A source's bytes could not be turned into items at all."""
+
+
+class StoreError(HeraldError):
+    """The store is unusable (newer schema, locked by another scheduler)."""
+
+
+class TranslationError(HeraldError):
+    """A translation engine failed; the entry is published untranslated."""

@@ -1,0 +1,59 @@
+"""Normalization: raw items become clean articles with permanent ids and UTC dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from html import escape
+
+import lxml.html
+import nh3
+
+from herald.models import Article, RawItem
+from herald.normalize.identity import article_id
+from herald.normalize.text import clean_line, cut_on_word
+from herald.timezones import load_zone
+
+SUMMARY_LIMIT = 280
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td")
+
+
+def normalize(raw: RawItem, source_id: str, timezone: str, language: str) -> Article:
+    """Turn a raw item into an article: id, UTC time, clean text, sanitized HTML, summary."""
+    title = clean_line(raw.title)
+    if raw.html is not None:
+        content_html = nh3.clean(raw.html)
+        paragraphs = _paragraphs_of(content_html)
+    else:
+        paragraphs = tuple(p for p in map(clean_line, raw.paragraphs) if p)
+        content_html = "\n".join(f"<p>{escape(p, quote=False)}</p>" for p in paragraphs)
+    published = to_utc(raw.published, timezone)
+    return Article(
+        id=article_id(source_id, raw.key),
+        source_id=source_id,
+        key=clean_line(raw.key),
+        title=title,
+        published=published,
+        updated=published,
+        language=language,
+        content_html=content_html,
+        summary=cut_on_word(paragraphs[0], SUMMARY_LIMIT) if paragraphs else "",
+        paragraphs=paragraphs,
+        url=raw.url,
+        has_images=raw.has_images,
+    )
+
+
+def to_utc(moment: datetime, timezone: str) -> datetime:
+    """A naive time is local to the source's zone; every stored time is UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=load_zone(timezone))
+    return moment.astimezone(UTC)
+
+
+def _paragraphs_of(html: str) -> tuple[str, ...]:
+    """Plain-text paragraphs of sanitized HTML, for summaries and classification."""
+    if not html.strip():
+        return ()
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    blocks = [el.text_content() for el in root.iter(*_BLOCKS)] or [root.text_content()]
+    return tuple(p for p in map(clean_line, blocks) if p)

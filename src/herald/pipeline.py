@@ -1,0 +1,154 @@
+"""One pass of the data flow: fetch, parse, normalize, classify, store; then render, publish."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from herald.classify import Classifier
+from herald.errors import HeraldError
+from herald.fetch import Fetcher
+from herald.models import Article, Fetched
+from herald.normalize import normalize
+from herald.normalize.identity import first_of_each, resolve_ids
+from herald.parse import PARSERS
+from herald.publish import Publisher
+from herald.render.atom import render_atom
+from herald.render.feeds import feed_specs
+from herald.settings import Settings, SourceSettings
+from herald.store import Store
+from herald.update import Outcome, decide
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceReport:
+    """How one source went in one run."""
+
+    source_id: str
+    error: str | None = None
+    problems: list[str] = field(default_factory=list)
+    outcomes: Counter[Outcome] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        """True when the source was read whole, without skipping anything."""
+        return self.error is None and not self.problems
+
+
+@dataclass
+class PublishReport:
+    """Which files a publish wrote and removed."""
+
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+class Pipeline:
+    """The stages wired together over one store, classifier, fetcher and publisher."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        classifier: Classifier,
+        fetcher: Fetcher,
+        publisher: Publisher,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.classifier = classifier
+        self.fetcher = fetcher
+        self.publisher = publisher
+
+    def run_once(self, now: datetime) -> list[SourceReport]:
+        """Update every source, then publish the feeds."""
+        reports = [self.update_source(source, now) for source in self.settings.sources]
+        self.publish()
+        return reports
+
+    def update_source(self, source: SourceSettings, now: datetime) -> SourceReport:
+        """Fetch one source and store what it says."""
+        try:
+            fetched = self.fetcher.fetch(source.url)
+        except HeraldError as exc:
+            return self.record_failure(source, str(exc), now)
+        return self.ingest(source, fetched, now)
+
+    def ingest(self, source: SourceSettings, fetched: Fetched, now: datetime) -> SourceReport:
+        """Parse, normalize, classify and store fetched bytes; a failure stores nothing."""
+        report = SourceReport(source.id)
+        try:
+            parsed = PARSERS[source.kind](fetched, source)
+        except HeraldError as exc:
+            return self.record_failure(source, str(exc), now)
+        for problem in parsed.problems:
+            report.problems.append(problem.describe(source.id))
+            log.warning("%s", report.problems[-1])
+        articles: list[Article] = []
+        for raw in parsed.items:
+            try:
+                articles.append(normalize(raw, source.id, source.timezone, source.language))
+            except ValueError as exc:  # one bad item never stops the others
+                report.problems.append(f'source "{source.id}", line {raw.line}: skipped: {exc}')
+                log.warning("%s", report.problems[-1])
+        with self.store.transaction():
+            known = self.store.known(source.id, {a.published for a in articles})
+            articles = first_of_each(resolve_ids(articles, known))
+            stored = self.store.get_many(a.id for a in articles)
+            for article in articles:
+                decision = decide(self.classifier.classify(article), stored.get(article.id), now)
+                if decision.article is not None:
+                    self.store.put(decision.article, now)
+                report.outcomes[decision.outcome] += 1
+            self.store.record_fetch(source.id, now, "; ".join(report.problems) or None)
+        log.info(
+            'source "%s": %s',
+            source.id,
+            ", ".join(f"{n} {o.value}" for o, n in sorted(report.outcomes.items(), key=str))
+            or "no entries",
+        )
+        return report
+
+    def record_failure(self, source: SourceSettings, error: str, now: datetime) -> SourceReport:
+        """Note a source that could not be read; its stored articles stay as they were."""
+        log.error('source "%s" failed, its articles are kept as they were: %s', source.id, error)
+        self.store.record_fetch(source.id, now, error)
+        return SourceReport(source.id, error=error)
+
+    def publish(self) -> PublishReport:
+        """Render every feed and write the ones whose bytes changed."""
+        report = PublishReport()
+        fallback = self.store.newest_update()
+        if fallback is None:
+            log.info("nothing stored yet; no feeds written")
+            return report
+        site = self.settings.site
+        names = {s.id: s.name for s in self.settings.sources}
+        countries = self.store.terms("country")
+        paths = []
+        for spec in feed_specs(self.settings, self.classifier.topic_rules, countries):
+            entries = self.store.articles(spec.query, self.settings.feeds.max_entries)
+            data = render_atom(
+                spec,
+                entries,
+                base_url=site.base_url,
+                author=site.title,
+                source_names=names,
+                updated=fallback,
+            )
+            path = f"{spec.path}.atom"
+            paths.append(path)
+            if self.publisher.write(path, data):
+                report.written.append(path)
+        report.removed = self.publisher.prune(paths)
+        if report.written or report.removed:
+            log.info(
+                "published %d changed feeds, removed %d",
+                len(report.written),
+                len(report.removed),
+            )
+        return report

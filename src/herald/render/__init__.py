@@ -1,0 +1,1 @@
+"""Rendering is pure: a feed definition plus its entries give bytes."""

@@ -1,0 +1,73 @@
+"""The store keeps every article ever seen, its tags, and fetch state per source.
+
+Herald talks to it through the small `Store` protocol, so a PostgreSQL backend is an
+addition next to SQLiteStore, not a rewrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from herald.models import TaggedArticle
+from herald.normalize.identity import Known
+
+
+@dataclass(frozen=True, slots=True)
+class FeedQuery:
+    """Which articles a feed holds: all, one source's, or one tag's."""
+
+    source_id: str | None = None
+    family: str | None = None
+    term: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchState:
+    """How reading one source went."""
+
+    source_id: str
+    last_attempt: datetime | None
+    last_success: datetime | None
+    failures: int
+    last_error: str | None
+
+
+class Store(Protocol):
+    """What Herald needs from a store."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group writes so they land together or not at all."""
+
+    def known(self, source_id: str, published: Iterable[datetime]) -> list[Known]:
+        """Articles of a source published at any of these times."""
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, TaggedArticle]:
+        """Stored articles by id, with their tags."""
+
+    def get(self, article_id: str) -> TaggedArticle | None:
+        """One article, by its full id or a unique part of it."""
+
+    def put(self, tagged: TaggedArticle, now: datetime) -> None:
+        """Insert or replace an article and its tags."""
+
+    def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
+        """Newest first by `published`, at most `limit`."""
+
+    def terms(self, family: str) -> list[str]:
+        """Terms of a tag family that put at least one article into a feed."""
+
+    def newest_update(self) -> datetime | None:
+        """The latest `updated` of any article."""
+
+    def record_fetch(self, source_id: str, now: datetime, error: str | None) -> None:
+        """Note an attempt to read a source, and its error if it failed."""
+
+    def fetch_states(self) -> Iterator[FetchState]:
+        """Fetch state of every source ever read."""
+
+    def close(self) -> None:
+        """Release the connection."""

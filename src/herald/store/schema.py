@@ -1,0 +1,42 @@
+"""The SQLite schema as numbered migrations; PRAGMA user_version says which have run."""
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles, their tags, and fetch state per source.
+    """
+    CREATE TABLE articles (
+        id           TEXT PRIMARY KEY,
+        source_id    TEXT NOT NULL,
+        key          TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        url          TEXT,
+        published    TEXT NOT NULL,
+        updated      TEXT NOT NULL,
+        language     TEXT NOT NULL,
+        summary      TEXT NOT NULL,
+        content_html TEXT NOT NULL,
+        paragraphs   TEXT NOT NULL,
+        has_images   INTEGER NOT NULL,
+        first_seen   TEXT NOT NULL
+    );
+    CREATE INDEX articles_by_source ON articles (source_id, published);
+    CREATE INDEX articles_by_time ON articles (published DESC, id);
+    CREATE TABLE tags (
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        family     TEXT NOT NULL,
+        term       TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        score      REAL NOT NULL,
+        passed     INTEGER NOT NULL,
+        evidence   TEXT NOT NULL,
+        PRIMARY KEY (article_id, family, term)
+    );
+    CREATE INDEX tags_by_feed ON tags (family, term, passed);
+    CREATE TABLE fetch_state (
+        source_id    TEXT PRIMARY KEY,
+        last_attempt TEXT,
+        last_success TEXT,
+        failures     INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT
+    );
+    """,
+)

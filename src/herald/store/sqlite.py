@@ -1,0 +1,241 @@
+"""The SQLite store: one file, WAL journal, migrations on open."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from herald.errors import StoreError
+from herald.models import Article, Evidence, Tag, TaggedArticle
+from herald.normalize.identity import Known
+from herald.store import FeedQuery, FetchState
+from herald.store.schema import MIGRATIONS
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class SQLiteStore:
+    """Store articles in a SQLite database file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            self._migrate(path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+        self._path = path
+
+    def _migrate(self, path: Path) -> None:
+        version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{path}: database schema v{version} is newer than this Herald knows "
+                f"(v{len(MIGRATIONS)}); upgrade Herald"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes so they land together or not at all."""
+        if self._db.in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @property
+    def total_changes(self) -> int:
+        """Rows changed through this connection since it opened."""
+        return self._db.total_changes
+
+    def known(self, source_id: str, published: Iterable[datetime]) -> list[Known]:
+        """Articles of a source published at any of these times."""
+        times = sorted({_iso(p) for p in published})
+        if not times:
+            return []
+        marks = ",".join("?" * len(times))
+        rows = self._db.execute(
+            f"SELECT id, title, published FROM articles "
+            f"WHERE source_id = ? AND published IN ({marks}) ORDER BY id",
+            [source_id, *times],
+        )
+        return [Known(r["id"], r["title"], datetime.fromisoformat(r["published"])) for r in rows]
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, TaggedArticle]:
+        """Stored articles by id, with their tags."""
+        ids = list(ids)
+        found: dict[str, TaggedArticle] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk)
+            found.update((t.article.id, t) for t in self._with_tags(list(rows)))
+        return found
+
+    def get(self, article_id: str) -> TaggedArticle | None:
+        """One article, by its full id or a unique part of it."""
+        rows = self._db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchall()
+        if not rows:
+            pattern = "%" + article_id.replace("%", "").replace("_", "") + "%"
+            rows = self._db.execute(
+                "SELECT * FROM articles WHERE id LIKE ? LIMIT 2", [pattern]
+            ).fetchall()
+        if len(rows) != 1:
+            return None
+        return self._with_tags(rows)[0]
+
+    def put(self, tagged: TaggedArticle, now: datetime) -> None:
+        """Insert or replace an article and its tags, keeping when it was first seen."""
+        a = tagged.article
+        with self.transaction():
+            self._db.execute(
+                """
+                INSERT INTO articles (id, source_id, key, title, url, published, updated,
+                    language, summary, content_html, paragraphs, has_images, first_seen)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET key = excluded.key, title = excluded.title,
+                    url = excluded.url, updated = excluded.updated,
+                    language = excluded.language, summary = excluded.summary,
+                    content_html = excluded.content_html, paragraphs = excluded.paragraphs,
+                    has_images = excluded.has_images
+                """,
+                [
+                    a.id, a.source_id, a.key, a.title, a.url, _iso(a.published),
+                    _iso(a.updated), a.language, a.summary, a.content_html,
+                    json.dumps(a.paragraphs, ensure_ascii=False), int(a.has_images), _iso(now),
+                ],
+            )  # fmt: skip
+            self._db.execute("DELETE FROM tags WHERE article_id = ?", [a.id])
+            self._db.executemany(
+                "INSERT INTO tags VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (a.id, t.family, t.term, t.label, t.score, int(t.passed), _evidence_json(t))
+                    for t in tagged.tags
+                ],
+            )
+
+    def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
+        """Newest first by `published`, at most `limit`."""
+        sql = "SELECT a.* FROM articles a"
+        params: list[Any] = []
+        if query.family is not None:
+            sql += (
+                " JOIN tags t ON t.article_id = a.id"
+                " AND t.family = ? AND t.term = ? AND t.passed = 1"
+            )
+            params += [query.family, query.term]
+        if query.source_id is not None:
+            sql += " WHERE a.source_id = ?"
+            params.append(query.source_id)
+        sql += " ORDER BY a.published DESC, a.id LIMIT ?"
+        params.append(limit)
+        return self._with_tags(self._db.execute(sql, params).fetchall())
+
+    def terms(self, family: str) -> list[str]:
+        """Terms of a tag family that put at least one article into a feed."""
+        rows = self._db.execute(
+            "SELECT DISTINCT term FROM tags WHERE family = ? AND passed = 1 ORDER BY term",
+            [family],
+        )
+        return [r["term"] for r in rows]
+
+    def newest_update(self) -> datetime | None:
+        """The latest `updated` of any article."""
+        row = self._db.execute("SELECT max(updated) FROM articles").fetchone()
+        return _time(row[0])
+
+    def record_fetch(self, source_id: str, now: datetime, error: str | None) -> None:
+        """Note an attempt to read a source, and its error if it failed."""
+        with self.transaction():
+            self._db.execute(
+                """
+                INSERT INTO fetch_state (source_id, last_attempt, last_success, failures,
+                    last_error)
+                VALUES (?1, ?2, CASE WHEN ?3 IS NULL THEN ?2 END, ?3 IS NOT NULL, ?3)
+                ON CONFLICT (source_id) DO UPDATE SET last_attempt = ?2,
+                    last_success = CASE WHEN ?3 IS NULL THEN ?2 ELSE last_success END,
+                    failures = CASE WHEN ?3 IS NULL THEN 0 ELSE failures + 1 END,
+                    last_error = ?3
+                """,
+                [source_id, _iso(now), error],
+            )
+
+    def fetch_states(self) -> Iterator[FetchState]:
+        """Fetch state of every source ever read."""
+        for r in self._db.execute("SELECT * FROM fetch_state ORDER BY source_id"):
+            yield FetchState(
+                r["source_id"],
+                _time(r["last_attempt"]),
+                _time(r["last_success"]),
+                r["failures"],
+                r["last_error"],
+            )
+
+    def close(self) -> None:
+        """Release the connection."""
+        self._db.close()
+
+    def _with_tags(self, rows: list[sqlite3.Row]) -> list[TaggedArticle]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        marks = ",".join("?" * len(ids))
+        tags: dict[str, list[Tag]] = {i: [] for i in ids}
+        for t in self._db.execute(
+            f"SELECT * FROM tags WHERE article_id IN ({marks}) ORDER BY family, term", ids
+        ):
+            evidence = tuple(Evidence(**e) for e in json.loads(t["evidence"]))
+            tags[t["article_id"]].append(
+                Tag(t["family"], t["term"], t["label"], t["score"], bool(t["passed"]), evidence)
+            )
+        return [TaggedArticle(_article(r), tuple(tags[r["id"]])) for r in rows]
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"],
+        source_id=row["source_id"],
+        key=row["key"],
+        title=row["title"],
+        published=datetime.fromisoformat(row["published"]),
+        updated=datetime.fromisoformat(row["updated"]),
+        language=row["language"],
+        content_html=row["content_html"],
+        summary=row["summary"],
+        paragraphs=tuple(json.loads(row["paragraphs"])),
+        url=row["url"],
+        has_images=bool(row["has_images"]),
+    )
+
+
+def _evidence_json(tag: Tag) -> str:
+    return json.dumps(
+        [{"matched": e.matched, "where": e.where, "weight": e.weight} for e in tag.evidence],
+        ensure_ascii=False,
+    )
