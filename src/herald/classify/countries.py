@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pycountry
 from babel import Locale
 
-from herald.classify.matching import PhraseMatcher, match_form, places
+from herald.classify.matching import NameMatcher, match_form, places
 from herald.models import Article, Evidence, Tag
 
 WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
@@ -51,10 +51,8 @@ class CountryTagger:
         for code, aliases in rules.aliases.items():
             for alias in aliases:
                 names[match_form(alias)] = code
-        # Longest first, so "Papua New Guinea" wins over "Guinea" at the same place.
-        ordered = sorted(names, key=lambda n: (-len(n), n))
-        self._codes = [names[n] for n in ordered]
-        self._matcher = PhraseMatcher([re.escape(n) for n in ordered], ignore_case=False)
+        self._codes = names
+        self._matcher = NameMatcher(names)
         self._home = home_country
         self._threshold = rules.threshold
 
@@ -62,8 +60,8 @@ class CountryTagger:
         """Country tags; the home country is matched (so it hides shorter names) but not tagged."""
         evidence: dict[str, list[Evidence]] = defaultdict(list)
         for place in places(article):
-            for index, matched in self._matcher.finditer(place.text):
-                code = self._codes[index]
+            for matched in self._matcher.finditer(place.text):
+                code = self._codes[matched]
                 if code != self._home:
                     evidence[code].append(Evidence(matched, place.name, WEIGHTS[place.name]))
         tags = []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from herald.models import Article
 from herald.normalize.text import clean_line
@@ -33,6 +34,39 @@ def places(article: Article) -> list[Place]:
         found.append(Place("lead", match_form(article.paragraphs[0])))
         found.extend(Place("body", match_form(p)) for p in article.paragraphs[1:])
     return found
+
+
+class NameMatcher:
+    """Finds any of many literal names in one pass; at each place the longest name wins.
+
+    The names are compiled into one regular expression shaped like a trie, so each place
+    in the text costs a few character tests instead of one test per name.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        trie: dict[str, Any] = {}
+        for name in names:
+            node = trie
+            for char in name:
+                node = node.setdefault(char, {})
+            node[""] = {}
+        self._pattern = re.compile(rf"(?<!\w)(?:{_trie_pattern(trie) or '(?!)'})(?!\w)")
+
+    def finditer(self, text: str) -> Iterator[str]:
+        """Yield each name found, left to right, without overlaps."""
+        for match in self._pattern.finditer(text):
+            yield match.group(0)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    """A pattern for a trie node; a greedy `?` tries the longer names before stopping."""
+    branches = [re.escape(char) + _trie_pattern(node[char]) for char in sorted(node) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return f"(?:{body})?"
+    return body
 
 
 class PhraseMatcher:

@@ -1,0 +1,115 @@
+"""Shared helpers: a Herald site in a temporary folder, run in-process on real files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from herald.app import load, open_pipeline
+from herald.pipeline import Pipeline, SourceReport
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SAMPLE = ROOT / "samples" / "mfa-kz-2026-03-10.txt"
+NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+
+
+def toml_value(value: Any) -> str:
+    """A TOML literal for a string, number or list (JSON's escapes are TOML's too)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_config(
+    folder: Path,
+    sources: list[dict[str, Any]],
+    *,
+    base_url: str = "http://feeds.example.test/",
+    extra: str = "",
+) -> Path:
+    """Write a herald.toml using the project's rule files and a private output and store."""
+    lines = [
+        "[site]",
+        'title = "Herald test"',
+        f"base_url = {toml_value(base_url)}",
+        "[paths]",
+        'output = "feeds"',
+        'database = "var/herald.sqlite"',
+        "[classify]",
+        f"topics = {toml_value(str(ROOT / 'config' / 'topics.toml'))}",
+        f"countries = {toml_value(str(ROOT / 'config' / 'countries.toml'))}",
+        extra,
+    ]
+    for source in sources:
+        lines.append("[[sources]]")
+        lines += [f"{key} = {toml_value(value)}" for key, value in source.items()]
+    path = folder / "herald.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def bulletin_source(url: str | Path, source_id: str = "mfa-kz", **more: Any) -> dict[str, Any]:
+    """A [[sources]] table for a bulletin listing in Asia/Almaty."""
+    return {
+        "id": source_id,
+        "name": "Ministry of Foreign Affairs of Kazakhstan",
+        "kind": "bulletin",
+        "url": str(url),
+        "language": "en",
+        "timezone": "Asia/Almaty",
+        "every": "30m",
+        **more,
+    }
+
+
+@dataclass
+class Site:
+    """A Herald installation in a temporary folder."""
+
+    folder: Path
+    config: Path
+
+    @property
+    def feeds(self) -> Path:
+        """The output directory."""
+        return self.folder / "feeds"
+
+    def pipeline(self) -> Pipeline:
+        """A fresh pipeline over this site's config, as the CLI builds it."""
+        settings, classifier = load(self.config)
+        return open_pipeline(settings, classifier)
+
+    def run_once(self, now: datetime = NOW) -> list[SourceReport]:
+        """One pass over all sources, like `herald run --once`."""
+        pipeline = self.pipeline()
+        try:
+            return pipeline.run_once(now)
+        finally:
+            pipeline.store.close()
+
+    def snapshot(self) -> dict[str, tuple[bytes, int, int]]:
+        """Every published file with its bytes, inode and modification time."""
+        return {
+            str(p.relative_to(self.feeds)): (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(self.feeds.rglob("*"))
+            if p.is_file()
+        }
+
+
+@pytest.fixture
+def listing(tmp_path: Path) -> Path:
+    """A private copy of the sample listing that a test may change."""
+    path = tmp_path / "listing.txt"
+    path.write_bytes(SAMPLE.read_bytes())
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path, listing: Path) -> Iterator[Site]:
+    """A site whose one source is the private copy of the sample listing."""
+    yield Site(tmp_path, write_config(tmp_path, [bulletin_source(listing)]))
