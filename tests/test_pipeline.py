@@ -117,8 +117,7 @@ def edited_listing(text: str) -> str:
     return (
         "11.03.2026, 09:05 12\n"
         "Kazakhstan and Mongolia Review Transit Cooperation\n"
-        "Delegations from Astana and Ulaanbaatar met to review rail transit and logistics.\n"
-        + text
+        "Delegations from Astana and Ulaanbaatar met to review rail transit and logistics.\n" + text
     )
 
 

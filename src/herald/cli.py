@@ -147,3 +147,6 @@ def explain(config_path: Path, article_id: str) -> None:
 
 
 main = cli
+
+if __name__ == "__main__":
+    cli(prog_name="herald")

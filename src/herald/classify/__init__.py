@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from herald.classify.countries import CountryRules, CountryTagger, country_label
 from herald.classify.topics import TopicRule, TopicRules, TopicTagger
 from herald.errors import ConfigError
 from herald.models import Article, TaggedArticle
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 __all__ = ["Classifier", "country_label", "load_country_rules", "load_topic_rules"]
 
@@ -74,6 +77,11 @@ def load_topic_rules(path: Path) -> TopicRules:
     topics = []
     for slug, table in data.get("topics", {}).items():
         where = f"[topics.{slug}]"
+        if not _SLUG.match(slug):
+            raise ConfigError(
+                f'{path}: topic slug "{slug}" is not valid; use lower-case letters, digits '
+                'and "-" (it becomes a file name)'
+            )
         if not isinstance(table, dict) or not isinstance(table.get("label"), str):
             raise ConfigError(f'{path}, {where}: needs a "label" string')
         unknown = set(table) - {"label", "keywords", "strong", "negative", "min_score"}

@@ -18,8 +18,13 @@ _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "
 
 
 def normalize(raw: RawItem, source_id: str, timezone: str, language: str) -> Article:
-    """Turn a raw item into an article: id, UTC time, clean text, sanitized HTML, summary."""
+    """Turn a raw item into an article: id, UTC time, clean text, sanitized HTML, summary.
+
+    Raises ValueError for an item whose title is empty once cleaned.
+    """
     title = clean_line(raw.title)
+    if not title:
+        raise ValueError(f"title {raw.title!r} is empty once control characters are removed")
     if raw.html is not None:
         content_html = nh3.clean(raw.html)
         paragraphs = _paragraphs_of(content_html)

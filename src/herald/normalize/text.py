@@ -7,7 +7,8 @@ import unicodedata
 
 # Invisible characters that only get in the way of matching and display.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and what XML 1.0 cannot carry at all (surrogates, U+FFFE, U+FFFF).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _FOREIGN = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")

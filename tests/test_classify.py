@@ -1,0 +1,108 @@
+"""Classification: countries by longest name, home excluded, salience; topic rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from herald.classify import Classifier, load_country_rules, load_topic_rules
+from herald.errors import ConfigError
+from herald.models import Article
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier(
+        load_country_rules(ROOT / "config" / "countries.toml"),
+        load_topic_rules(ROOT / "config" / "topics.toml"),
+        "KZ",
+    )
+
+
+def article(title: str, *paragraphs: str) -> Article:
+    when = datetime(2026, 3, 10, tzinfo=UTC)
+    return Article(id="urn:uuid:x", source_id="s", key="k", title=title, published=when,
+                   updated=when, language="en", content_html="", summary="",
+                   paragraphs=paragraphs)  # fmt: skip
+
+
+def countries(classifier: Classifier, title: str, *paragraphs: str) -> dict[str, bool]:
+    tagged = classifier.classify(article(title, *paragraphs))
+    return {t.term: t.passed for t in tagged.tags if t.family == "country"}
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Talks with Papua New Guinea", {"PG": True}),
+        ("Guinea-Bissau and Equatorial Guinea", {"GW": True, "GQ": True}),
+        ("South Sudan envoy received", {"SS": True}),
+        ("Dominican Republic opens embassy", {"DO": True}),
+        ("Nigerian delegation visits", {"NG": True}),
+        ("Côte d’Ivoire and Ivory Coast are one", {"CI": True}),
+        ("Kazakh and Kazakhstani officials in Astana", {}),
+        ("Kazakhstan–Czech trade grows", {"CZ": True}),
+    ],
+)
+def test_longest_name_wins_and_home_is_never_tagged(
+    classifier: Classifier, title: str, expected: dict[str, bool]
+) -> None:
+    assert countries(classifier, title) == expected
+
+
+def test_passing_mention_is_a_weak_tag(classifier: Classifier) -> None:
+    found = countries(
+        classifier,
+        "Scholarship winners announced",
+        "Students from Almaty received awards.",
+        "One of them studied in Japan.",
+    )
+    assert found == {"JP": False}
+
+
+def test_homoglyphs_do_not_hide_a_country(classifier: Classifier) -> None:
+    assert countries(classifier, "Meeting in Вelgium") == {"BE": True}  # Cyrillic В
+
+
+def test_topics_count_phrases_once_and_skip_negatives(classifier: Classifier) -> None:
+    tagged = classifier.classify(
+        article("A trade union congress", "The trade union discussed wages and trade unions.")
+    )
+    assert [t.term for t in tagged.tags if t.family == "topic"] == []
+    tagged = classifier.classify(article("Investment forum", "Companies discussed exports."))
+    (trade,) = [t for t in tagged.tags if t.term == "trade-investment"]
+    assert trade.passed
+    assert [(e.matched, e.where, e.weight) for e in trade.evidence] == [
+        ("Investment", "title", 4.0),
+        ("Companies", "body", 1.0),
+        ("exports", "body", 1.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('[topics.x]\nkeywords = ["a"]', 'needs a "label" string'),
+        ('[topics.x]\nlabel = "X"\nkeywords = "a"', "must be a list of non-empty strings"),
+        ('[topics.x]\nlabel = "X"\ncolour = "red"', 'unknown key "colour"'),
+        ('[topics."Bad Slug"]\nlabel = "X"', 'topic slug "Bad Slug" is not valid'),
+        ("title_weight = -1\n[topics.x]\nlabel = 'X'", "not a non-negative number"),
+        ("", "no topics"),
+    ],
+)
+def test_topic_rule_mistakes(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "topics.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=problem):
+        load_topic_rules(path)
+
+
+def test_country_rule_mistakes(tmp_path: Path) -> None:
+    path = tmp_path / "countries.toml"
+    path.write_text('[aliases]\nXX = ["Nowhere"]', encoding="utf-8")
+    with pytest.raises(ConfigError, match='"XX" is not an upper-case ISO 3166-1 alpha-2 code'):
+        load_country_rules(path)

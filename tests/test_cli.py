@@ -1,0 +1,129 @@
+"""The `herald` command: help everywhere, exit statuses, bad input, explain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from herald.cli import cli
+
+from .conftest import DATA, SAMPLE, Site, bulletin_source, write_config
+
+
+def herald(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_every_command_has_help() -> None:
+    commands = cli.commands
+    assert set(commands) >= {"run", "schedule", "serve", "explain"}
+    for name, command in commands.items():
+        assert command.help and len(command.help) > 20, name
+        code, out, _ = herald(name, "--help")
+        assert code == 0 and "--config" in out, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.name}"
+
+
+def test_run_once_succeeds_on_the_sample(site: Site) -> None:
+    code, _, err = herald("run", "--once", "--config", str(site.config))
+    assert (code, err) == (0, "")
+    assert (site.feeds / "all.atom").is_file()
+
+
+def test_bad_configuration_exits_2_with_the_reason(tmp_path: Path) -> None:
+    config = write_config(tmp_path, [bulletin_source(SAMPLE, kind="rss2")])
+    code, _, err = herald("run", "--once", "--config", str(config))
+    assert code == 2
+    assert err == (
+        f'herald: config error: {config}, source "mfa-kz", field "kind": '
+        'unknown kind "rss2"; use one of bulletin\n'
+    )
+
+
+def test_missing_config_exits_2(tmp_path: Path) -> None:
+    code, _, err = herald("run", "--once", "--config", str(tmp_path / "none.toml"))
+    assert code == 2
+    assert "config file not found" in err
+
+
+def test_bad_entry_is_skipped_the_rest_kept_exit_3(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    edge = DATA / "bulletins" / "edge-cases.txt"
+    site = Site(tmp_path, write_config(tmp_path, [bulletin_source(edge, "edge")]))
+    code, _, err = herald("run", "--once", "--config", str(site.config))
+    assert code == 3
+    assert "sources with problems: edge" in err
+    assert (
+        'source "edge", line 6: skipped entry: invalid date or time in "32.13.2026' in caplog.text
+    )
+    assert 'source "edge", line 9: skipped entry: entry header has no title' in caplog.text
+    feed = (site.feeds / "sources" / "edge.atom").read_text(encoding="utf-8")
+    assert feed.count("<entry>") == 3
+    assert "Title Only Announcement" in feed
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda p: p.write_bytes(b""), "the listing is empty"),
+        (lambda p: p.write_bytes(bytes(range(256)) * 4), "binary data"),
+        (lambda p: p.unlink(), "file not found"),
+        (lambda p: p.write_bytes(b"caf\xe9 \xfa not text"), "not utf-8 text"),
+    ],
+    ids=["empty", "binary", "missing", "undecodable"],
+)
+def test_a_failed_source_loses_nothing_exit_3(
+    tmp_path: Path, damage: object, message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    listing = tmp_path / "listing.txt"
+    listing.write_bytes(SAMPLE.read_bytes())
+    other = tmp_path / "other.txt"
+    other.write_text("11.03.2026, 10:00 1\nFirst note of the second source\nText.\n", "utf-8")
+    sources = [bulletin_source(listing), bulletin_source(other, "second")]
+    site = Site(tmp_path, write_config(tmp_path, sources))
+    assert herald("run", "--once", "--config", str(site.config))[0] == 0
+    before = site.snapshot()
+
+    damage(listing)  # type: ignore[operator]
+    other.write_text(
+        other.read_text(encoding="utf-8")
+        + "11.03.2026, 11:00 1\nSecond note of the second source\nText.\n",
+        "utf-8",
+    )
+    code, _, err = herald("run", "--once", "--config", str(site.config))
+    assert code == 3
+    assert "sources with problems: mfa-kz" in err
+    assert 'source "mfa-kz" failed' in caplog.text and message in caplog.text
+    after = site.snapshot()
+    # The failed source's feed is untouched; the healthy source was processed.
+    assert after["sources/mfa-kz.atom"] == before["sources/mfa-kz.atom"]
+    assert after["all.atom"][0].count(b"<entry>") == 10
+    assert b"Second note of the second source" in after["sources/second.atom"][0]
+
+
+def test_explain_shows_evidence(site: Site) -> None:
+    herald("run", "--once", "--config", str(site.config))
+    feed = (site.feeds / "countries" / "ch.atom").read_text(encoding="utf-8")
+    article_id = feed.split("<entry>")[1].split("<id>")[1].split("</id>")[0]
+    code, out, _ = herald("explain", article_id.removeprefix("urn:uuid:")[:13],
+                          "--config", str(site.config))  # fmt: skip
+    assert code == 0
+    assert "Expanding Cooperation in Intellectual Property" in out
+    assert "CH Switzerland: score 3 (in feed)" in out
+    assert '"Geneva" in title, weight 3' in out
+    assert "(weak, below threshold)" in out
+    assert "innovation-digital Innovation and digital" in out
+
+
+def test_explain_unknown_id(site: Site) -> None:
+    herald("run", "--once", "--config", str(site.config))
+    code, _, err = herald("explain", "no-such-article", "--config", str(site.config))
+    assert code == 1
+    assert "no single article matches 'no-such-article'" in err

@@ -1,0 +1,35 @@
+"""Publishing: atomic, only changed bytes, pruning only what Herald wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from herald.publish import DirectoryPublisher
+
+
+def test_write_only_when_bytes_change(tmp_path: Path) -> None:
+    publisher = DirectoryPublisher(tmp_path)
+    assert publisher.write("topics/a.atom", b"one")
+    stat = (tmp_path / "topics" / "a.atom").stat()
+    assert not publisher.write("topics/a.atom", b"one")
+    assert (tmp_path / "topics" / "a.atom").stat().st_mtime_ns == stat.st_mtime_ns
+    assert publisher.write("topics/a.atom", b"two")
+    assert (tmp_path / "topics" / "a.atom").read_bytes() == b"two"
+    assert not [p for p in tmp_path.rglob(".tmp-*")]
+
+
+def test_prune_removes_only_files_herald_published(tmp_path: Path) -> None:
+    publisher = DirectoryPublisher(tmp_path)
+    publisher.write("a.atom", b"a")
+    publisher.write("b.atom", b"b")
+    publisher.prune(["a.atom", "b.atom"])
+    (tmp_path / "mine.html").write_text("operator's own")
+    assert publisher.prune(["a.atom"]) == ["b.atom"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".herald-manifest", "a.atom", "mine.html"]
+
+
+def test_paths_outside_the_directory_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="outside"):
+        DirectoryPublisher(tmp_path / "out").write("../escape.atom", b"x")

@@ -1,0 +1,91 @@
+"""The service as `make run` starts it: a real process, a real port, real signals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import ROOT, SAMPLE, bulletin_source, write_config
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def get_when_ready(url: str, deadline: float, **headers: str) -> httpx.Response:
+    """GET `url` until it answers 200 or the deadline passes."""
+    last: object = None
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(url, headers=headers, timeout=2)
+            if response.status_code == 200:
+                return response
+            last = response.status_code
+        except httpx.TransportError as exc:
+            last = exc
+        time.sleep(0.2)
+    raise AssertionError(f"{url} not served in time; last answer: {last}")
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int, Path]]:
+    config = write_config(tmp_path, [bulletin_source(SAMPLE)])
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "run_scheduler.py"), "--config", str(config),
+         "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        yield process, port, config
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_service_serves_feeds_answers_304_and_stops_cleanly(
+    service: tuple[subprocess.Popen[str], int, Path],
+) -> None:
+    process, port, config = service
+    started = time.monotonic()
+    response = get_when_ready(f"http://127.0.0.1:{port}/all.atom", started + 30)
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    assert response.text.count("<entry>") == 8
+    etag = response.headers["etag"]
+    assert response.headers["last-modified"]
+
+    again = httpx.get(f"http://127.0.0.1:{port}/all.atom", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert httpx.get(f"http://127.0.0.1:{port}/countries/be.atom").status_code == 200
+    assert httpx.get(f"http://127.0.0.1:{port}/countries/kz.atom").status_code == 404
+
+    # A second scheduler on the same database is refused with a clear message.
+    second = subprocess.run(
+        [sys.executable, "-m", "herald.cli", "schedule", "--config", str(config)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert second.returncode == 1
+    assert "another Herald scheduler" in second.stderr
+    assert f"(pid {process.pid})" in second.stderr
+
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert f"http://127.0.0.1:{port}/all.atom" in output
+    assert "received SIGTERM, stopping" in output
