@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from herald.classify import Classifier, load_country_rules, load_topic_rules
 from herald.errors import ConfigError
-from herald.models import Article
+from herald.models import Article, RawItem
+from herald.normalize import normalize
 
 from .conftest import ROOT
 
@@ -24,10 +25,9 @@ def classifier() -> Classifier:
 
 
 def article(title: str, *paragraphs: str) -> Article:
-    when = datetime(2026, 3, 10, tzinfo=UTC)
-    return Article(id="urn:uuid:x", source_id="s", key="k", title=title, published=when,
-                   updated=when, language="en", content_html="", summary="",
-                   paragraphs=paragraphs)  # fmt: skip
+    """An article as normalization makes it, so its text is clean as the classifier expects."""
+    raw = RawItem(key=title, title=title, published=datetime(2026, 3, 10), paragraphs=paragraphs)
+    return normalize(raw, "s", "UTC", "en")
 
 
 def countries(classifier: Classifier, title: str, *paragraphs: str) -> dict[str, bool]:

@@ -10,6 +10,7 @@ from typing import Any
 import pycountry
 
 from herald.classify.countries import CountryRules, CountryTagger, country_label
+from herald.classify.matching import places
 from herald.classify.topics import TopicRule, TopicRules, TopicTagger
 from herald.errors import ConfigError
 from herald.models import Article, TaggedArticle
@@ -29,7 +30,8 @@ class Classifier:
 
     def classify(self, article: Article) -> TaggedArticle:
         """The article with its country and topic tags."""
-        tags = self._countries.tag(article) + self._topics.tag(article)
+        found = places(article)
+        tags = self._countries.tag(found) + self._topics.tag(found)
         return TaggedArticle(article, tuple(tags))
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pycountry
 from babel import Locale
 
-from herald.classify.matching import NameMatcher, match_form, places
-from herald.models import Article, Evidence, Tag
+from herald.classify.matching import PhraseMatcher, Place, match_form
+from herald.models import Evidence, Tag
 
 WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
 
@@ -51,17 +51,17 @@ class CountryTagger:
         for code, aliases in rules.aliases.items():
             for alias in aliases:
                 names[match_form(alias)] = code
-        self._codes = names
-        self._matcher = NameMatcher(names)
+        self._codes = list(names.values())
+        self._matcher = PhraseMatcher([(name, "") for name in names], ignore_case=False)
         self._home = home_country
         self._threshold = rules.threshold
 
-    def tag(self, article: Article) -> list[Tag]:
+    def tag(self, places: list[Place]) -> list[Tag]:
         """Country tags; the home country is matched (so it hides shorter names) but not tagged."""
         evidence: dict[str, list[Evidence]] = defaultdict(list)
-        for place in places(article):
-            for matched in self._matcher.finditer(place.text):
-                code = self._codes[matched]
+        for place in places:
+            for index, matched in self._matcher.finditer(place.text):
+                code = self._codes[index]
                 if code != self._home:
                     evidence[code].append(Evidence(matched, place.name, WEIGHTS[place.name]))
         tags = []

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from herald.classify.matching import PhraseMatcher, places
-from herald.models import Article, Evidence, Tag
+from herald.classify.matching import PhraseMatcher, Place
+from herald.models import Evidence, Tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +35,15 @@ class TopicRules:
         return slug
 
 
-def phrase_pattern(phrase: str) -> str:
-    """A regular expression for a phrase: whole words, any case, plural forms.
+def phrase_form(phrase: str) -> tuple[str, str]:
+    """A phrase as literal words and an ending pattern: plural forms, or any ending.
 
     "trade" also matches "trades"; "invest*" matches "investment" and "investors".
     """
-    words = phrase.split()
-    parts = [re.escape(w.rstrip("*")) for w in words]
-    if phrase.endswith("*"):
-        parts[-1] += r"\w*"
-    else:
-        parts[-1] += "(?:s|es)?"
-    return r"[\s-]+".join(parts)
+    words = " ".join(phrase.split())
+    if words.endswith("*"):
+        return words.rstrip("*"), r"\w*"
+    return words, "(?:s|es)?"
 
 
 class TopicTagger:
@@ -61,17 +57,16 @@ class TopicTagger:
                 targets[phrase.casefold()].append((topic.slug, weight))
             for phrase in topic.negative:
                 targets[phrase.casefold()].append((topic.slug, None))
-        # Longer phrases first, so "trade union" (negative) wins over "trade".
-        ordered = sorted(targets, key=lambda p: (-len(p.split()), -len(p), p))
+        ordered = sorted(targets)
         self._targets = [targets[p] for p in ordered]
-        self._matcher = PhraseMatcher([phrase_pattern(p) for p in ordered], ignore_case=True)
+        self._matcher = PhraseMatcher([phrase_form(p) for p in ordered], ignore_case=True)
         self._rules = rules
 
-    def tag(self, article: Article) -> list[Tag]:
+    def tag(self, places: list[Place]) -> list[Tag]:
         """Topic tags; each phrase counts once per place, more in the title."""
         seen: set[tuple[int, str]] = set()
         evidence: dict[str, list[Evidence]] = defaultdict(list)
-        for place in places(article):
+        for place in places:
             where = "title" if place.name == "title" else "body"
             factor = self._rules.title_weight if where == "title" else 1.0
             for index, matched in self._matcher.finditer(place.text):

@@ -1,0 +1,95 @@
+"""Benchmarks Herald's stages on a synthetic corpus; prints figures for the README.
+
+Run: .venv/bin/python benchmarks/bench_pipeline.py [--entries N]
+Not a test: timings on a shared machine vary, so they are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import make_listing  # noqa: E402
+from herald.app import load, open_pipeline  # noqa: E402
+from herald.models import Fetched  # noqa: E402
+from herald.normalize import normalize  # noqa: E402
+from herald.parse.bulletin import parse_bulletin  # noqa: E402
+
+CONFIG = """
+[site]
+base_url = "http://127.0.0.1:8080/"
+[paths]
+output = "feeds"
+database = "herald.sqlite"
+[classify]
+topics = "{root}/config/topics.toml"
+countries = "{root}/config/countries.toml"
+[[sources]]
+id = "bench"
+name = "Benchmark"
+kind = "bulletin"
+url = "listing.txt"
+timezone = "Asia/Almaty"
+"""
+
+
+def timed(label: str, count: int, work: object) -> float:
+    start = time.perf_counter()
+    work()  # type: ignore[operator]
+    seconds = time.perf_counter() - start
+    print(f"{label:<44} {seconds:8.3f} s  {count / seconds:10.0f} entries/s")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--entries", type=int, default=2000)
+    args = parser.parse_args()
+    listing = make_listing(args.entries)
+    print(f"corpus: {args.entries} entries, {len(listing) / args.entries:.0f} bytes each")
+
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        (base / "listing.txt").write_text(listing, encoding="utf-8")
+        (base / "herald.toml").write_text(CONFIG.format(root=ROOT), encoding="utf-8")
+        settings, classifier = load(base / "herald.toml")
+        source = settings.sources[0]
+        fetched = Fetched(url="listing.txt", content=listing.encode())
+        raw = parse_bulletin(fetched, source).items
+        articles = [normalize(r, source.id, source.timezone, source.language) for r in raw]
+
+        timed("parse", len(raw), lambda: parse_bulletin(fetched, source))
+        timed(
+            "normalize",
+            len(raw),
+            lambda: [normalize(r, source.id, source.timezone, source.language) for r in raw],
+        )
+        timed(
+            "classify (one core)", len(articles), lambda: [classifier.classify(a) for a in articles]
+        )
+
+        pipeline = open_pipeline(settings, classifier)
+        now = datetime(2026, 3, 12, tzinfo=UTC)
+        timed("first run: store all, publish", len(raw), lambda: pipeline.run_once(now))
+        timed(
+            "second run: nothing changed, nothing written",
+            len(raw),
+            lambda: pipeline.run_once(now + timedelta(hours=1)),
+        )
+        files = list((base / "feeds").rglob("*.atom"))
+        size = (base / "herald.sqlite").stat().st_size
+        pipeline.store.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"feeds written: {len(files)}; database: {size / 1e6:.1f} MB; peak RSS: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
