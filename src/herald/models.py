@@ -19,7 +19,6 @@ class Fetched:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
-    not_modified: bool = False
 
 
 @dataclass(frozen=True, slots=True)

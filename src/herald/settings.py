@@ -178,11 +178,6 @@ class SourceSettings(_Section):
             return interval
         raise ValueError(f'{value!r} is not an interval; write e.g. "30m"')
 
-    @property
-    def is_remote(self) -> bool:
-        """Whether the source is read over HTTP."""
-        return self.url.startswith(("http://", "https://"))
-
 
 class Settings(_Section):
     """Everything Herald needs to run, validated once."""
@@ -203,13 +198,6 @@ class Settings(_Section):
                 raise ValueError(f'source id "{source.id}" is used twice; ids must be unique')
             seen.add(source.id)
         return self
-
-    def source(self, source_id: str) -> SourceSettings:
-        """The source with this id."""
-        for source in self.sources:
-            if source.id == source_id:
-                return source
-        raise KeyError(source_id)
 
 
 _SECTIONS: dict[str, type[BaseModel]] = {
