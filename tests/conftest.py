@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,19 @@ def bulletin_source(url: str | Path, source_id: str = "mfa-kz", **more: Any) -> 
         "every": "30m",
         **more,
     }
+
+
+def numbered_listing(count: int, first: int = 0) -> str:
+    """A listing of `count` short entries, one every 40 minutes from 1 March 2026."""
+    blocks = []
+    for number in range(first, first + count):
+        when = datetime(2026, 3, 1, 8, 0) + timedelta(minutes=40 * number)
+        blocks.append(
+            f"{when:%d.%m.%Y, %H:%M} {100 + number}\n"
+            f"Consultations on Rail Transit, Round {number}\n"
+            f"Experts met for round {number} of consultations on rail transit and logistics.\n"
+        )
+    return "".join(blocks)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -14,6 +15,9 @@ from herald.normalize import normalize
 from herald.normalize.text import clean_line
 from herald.render.atom import render_atom
 from herald.render.feeds import FeedSpec
+from herald.render.jsonfeed import render_json
+from herald.render.rss import render_rss
+from herald.render.view import feed_view
 from herald.store import FeedQuery
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -34,18 +38,23 @@ def test_any_text_renders_valid_atom_that_reads_back(title: str, paragraphs: lis
             normalize(raw, "s", "Asia/Almaty", "en")
         return
     article = normalize(raw, "s", "Asia/Almaty", "en")
-    data = render_atom(
-        FeedSpec("all", "Herald", FeedQuery()),
+    view = feed_view(
+        FeedSpec("all", "Everything", "Herald", FeedQuery()),
         [TaggedArticle(article)],
         base_url="http://feeds.example.test/",
         author="Herald",
         source_names={},
-        updated=article.updated,
+        fallback_updated=article.updated,
     )
-    entry = etree.fromstring(data).find(f"{A}entry")
+    entry = etree.fromstring(render_atom(view)).find(f"{A}entry")
     assert entry is not None
     assert (entry.findtext(f"{A}title") or "") == article.title
     assert (entry.findtext(f"{A}content") or "") == article.content_html
+    item = etree.fromstring(render_rss(view)).find("channel/item")
+    assert item is not None
+    assert item.findtext("title") == article.title
+    (json_item,) = json.loads(render_json(view))["items"]
+    assert (json_item["title"], json_item["content_html"]) == (article.title, article.content_html)
     if article.content_html:
         # The HTML inside is well-formed too: one <p> per kept paragraph.
         body = etree.fromstring(f"<div>{article.content_html}</div>")

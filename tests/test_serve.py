@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import http.client
 import threading
 import time
 from collections.abc import Iterator
@@ -12,10 +14,32 @@ import pytest
 
 from herald.serve import create_server
 
+FEED = "<?xml version='1.0' encoding='UTF-8'?>\n<feed>" + "<entry/>" * 200 + "</feed>\n"
+
+
+def raw_get(url: str, target: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    """GET with the target sent exactly as written: no client-side normalization."""
+    connection = http.client.HTTPConnection(url.removeprefix("http://"), timeout=10)
+    try:
+        connection.request("GET", target, headers=headers)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    server = create_server(tmp_path, "127.0.0.1", 0)
+    root = tmp_path / "feeds"
+    (root / "topics").mkdir(parents=True)
+    for name in ("all.atom", "all.rss", "all.json", "feeds.opml", "index.html"):
+        (root / name).write_text(FEED, encoding="utf-8")
+    (root / "topics" / "health.atom").write_text(FEED, encoding="utf-8")
+    (root / ".herald-manifest").write_text("all.atom\n", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("outside the output directory", encoding="utf-8")
+    (root / "escape").symlink_to(tmp_path)
+    (root / "leak.atom").symlink_to(tmp_path / "secret.txt")
+    server = create_server(root, "127.0.0.1", 0, max_age=120)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -24,22 +48,97 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     assert server.started, "server did not start"
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}", tmp_path
+        yield f"http://127.0.0.1:{port}", root
     finally:
         server.should_exit = True
         thread.join(timeout=10)
 
 
-def test_atom_media_type_etag_and_hidden_files(served: tuple[str, Path]) -> None:
-    url, folder = served
-    (folder / "topics").mkdir()
-    (folder / "topics" / "health.atom").write_text("<feed/>", encoding="utf-8")
-    (folder / ".herald-manifest").write_text("topics/health.atom\n", encoding="utf-8")
-    response = httpx.get(f"{url}/topics/health.atom")
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [
+        ("/all.atom", "application/atom+xml; charset=utf-8"),
+        ("/all.rss", "application/rss+xml; charset=utf-8"),
+        ("/all.json", "application/feed+json; charset=utf-8"),
+        ("/feeds.opml", "text/x-opml; charset=utf-8"),
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/", "text/html; charset=utf-8"),
+    ],
+)
+def test_media_types_and_cache_control(
+    served: tuple[str, Path], path: str, media_type: str
+) -> None:
+    url, _ = served
+    response = httpx.get(url + path)
     assert response.status_code == 200
+    assert response.headers["content-type"] == media_type
+    assert response.headers["cache-control"] == "public, max-age=120"
+    assert response.text == FEED
+
+
+def test_304_for_both_validators(served: tuple[str, Path]) -> None:
+    url, _ = served
+    first = httpx.get(f"{url}/topics/health.atom")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    by_etag = httpx.get(f"{url}/topics/health.atom", headers={"If-None-Match": etag})
+    assert (by_etag.status_code, by_etag.content) == (304, b"")
+    assert by_etag.headers["etag"] == etag
+    by_date = httpx.get(f"{url}/topics/health.atom", headers={"If-Modified-Since": modified})
+    assert by_date.status_code == 304
+    other = httpx.get(f"{url}/topics/health.atom", headers={"If-None-Match": '"something"'})
+    assert other.status_code == 200
+
+
+def test_a_changed_file_gets_a_new_etag(served: tuple[str, Path]) -> None:
+    url, root = served
+    etag = httpx.get(f"{url}/all.atom").headers["etag"]
+    (root / "all.atom").write_text(FEED.replace("<entry/>", "<entry></entry>", 1), "utf-8")
+    again = httpx.get(f"{url}/all.atom", headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert again.headers["etag"] != etag
+
+
+def test_gzip_when_asked(served: tuple[str, Path]) -> None:
+    url, _ = served
+    status, headers, body = raw_get(url, "/all.atom", **{"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["content-encoding"] == "gzip"
+    assert "Accept-Encoding" in headers["vary"]
+    assert gzip.decompress(body).decode() == FEED
+    plain = httpx.get(f"{url}/all.atom", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+
+
+def test_head(served: tuple[str, Path]) -> None:
+    url, _ = served
+    response = httpx.head(f"{url}/all.atom", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["content-length"] == str(len(FEED))
     assert response.headers["content-type"].startswith("application/atom+xml")
-    etag = response.headers["etag"]
-    again = httpx.get(f"{url}/topics/health.atom", headers={"If-None-Match": etag})
-    assert again.status_code == 304
-    assert httpx.get(f"{url}/.herald-manifest").status_code == 404
-    assert httpx.get(f"{url}/topics/missing.atom").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../secret.txt",
+        "/topics/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/topics/%2e%2e/%2e%2e/secret.txt",
+        "/..%5csecret.txt",
+        "/topics\\..\\..\\secret.txt",
+        "/escape/secret.txt",
+        "/leak.atom",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/.herald-manifest",
+        "/topics/missing.atom",
+    ],
+)
+def test_nothing_outside_the_directory_is_served(served: tuple[str, Path], target: str) -> None:
+    url, _ = served
+    status, _, body = raw_get(url, target)
+    assert status == 404, target
+    assert b"outside the output directory" not in body
+    assert b"root:" not in body

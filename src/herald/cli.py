@@ -119,7 +119,10 @@ def serve(config_path: Path, host: str | None, port: int | None) -> None:
     """Serve the output directory over HTTP with ETag, Last-Modified and 304s."""
     settings, _ = _load(config_path)
     server = create_server(
-        settings.paths.output, host or settings.serve.host, port or settings.serve.port
+        settings.paths.output,
+        host or settings.serve.host,
+        port or settings.serve.port,
+        settings.serve.max_age,
     )
     server.run()
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from herald.classify import Classifier
+from herald.documents import documents
 from herald.errors import HeraldError
 from herald.fetch import Fetcher
 from herald.models import Article, Fetched
@@ -15,8 +16,6 @@ from herald.normalize import normalize
 from herald.normalize.identity import first_of_each, resolve_ids
 from herald.parse import PARSERS
 from herald.publish import Publisher
-from herald.render.atom import render_atom
-from herald.render.feeds import feed_specs
 from herald.settings import Settings, SourceSettings
 from herald.store import Store
 from herald.update import Outcome, decide
@@ -120,35 +119,19 @@ class Pipeline:
         return SourceReport(source.id, error=error)
 
     def publish(self) -> PublishReport:
-        """Render every feed and write the ones whose bytes changed."""
+        """Render every document and write the ones whose bytes changed."""
         report = PublishReport()
-        fallback = self.store.newest_update()
-        if fallback is None:
-            log.info("nothing stored yet; no feeds written")
-            return report
-        site = self.settings.site
-        names = {s.id: s.name for s in self.settings.sources}
-        countries = self.store.terms("country")
         paths = []
-        for spec in feed_specs(self.settings, self.classifier.topic_rules, countries):
-            entries = self.store.articles(spec.query, self.settings.feeds.max_entries)
-            data = render_atom(
-                spec,
-                entries,
-                base_url=site.base_url,
-                author=site.title,
-                source_names=names,
-                updated=fallback,
-            )
-            path = f"{spec.path}.atom"
+        for path, data in documents(self.settings, self.store, self.classifier.topic_rules):
             paths.append(path)
             if self.publisher.write(path, data):
                 report.written.append(path)
+        if not paths:
+            log.info("nothing stored yet; no feeds written")
+            return report
         report.removed = self.publisher.prune(paths)
         if report.written or report.removed:
             log.info(
-                "published %d changed feeds, removed %d",
-                len(report.written),
-                len(report.removed),
+                "published %d changed files, removed %d", len(report.written), len(report.removed)
             )
         return report

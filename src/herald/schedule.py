@@ -130,7 +130,8 @@ def run_service(pipeline: Pipeline, *, serve: bool, host: str, port: int) -> int
     try:
         service.start()
         if serve:
-            server = create_server(pipeline.settings.paths.output, host, port)
+            settings = pipeline.settings
+            server = create_server(settings.paths.output, host, port, settings.serve.max_age)
             # In a thread uvicorn leaves signals alone; this thread handles them.
             thread = threading.Thread(target=server.run, name="server", daemon=True)
             thread.start()

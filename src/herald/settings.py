@@ -90,6 +90,7 @@ class ServeSettings(_Section):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65_535)
+    max_age: int = Field(default=300, ge=0)
 
 
 class ClassifySettings(_Section):

@@ -1,56 +1,61 @@
-"""Atom 1.0 (RFC 4287) with feedgen: a feed definition and its entries give bytes."""
+"""Atom 1.0 (RFC 4287) with feedgen, with RFC 5005 archive links."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
-
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
-from herald.models import TaggedArticle
-from herald.render.feeds import FAMILY_DIRS, FeedSpec
+from herald.render.view import FeedView
+
+HISTORY = "http://purl.org/syndication/history/1.0"
 
 
-def render_atom(
-    spec: FeedSpec,
-    entries: Sequence[TaggedArticle],
-    *,
-    base_url: str,
-    author: str,
-    source_names: Mapping[str, str],
-    updated: datetime,
-) -> bytes:
-    """The Atom document of one feed; the same input always gives the same bytes.
-
-    `updated` is used only when there are no entries; otherwise the newest entry's
-    `updated` is the feed's, so nothing depends on the time of the run.
-    """
+def render_atom(view: FeedView) -> bytes:
+    """The Atom document of a feed view; the same view always gives the same bytes."""
     fg = FeedGenerator()
-    fg.id(spec.feed_id(base_url))
-    fg.title(spec.title)
-    fg.author(name=author)
-    fg.link(href=f"{base_url}{spec.path}.atom", rel="self", type="application/atom+xml")
+    fg.id(view.id)
+    fg.title(view.title)
+    fg.author(name=view.author)
+    fg.link(href=view.url(view.path, ".atom"), rel="self", type="application/atom+xml")
+    fg.link(href=view.base_url, rel="alternate", type="text/html")
+    paging = view.paging
+    for rel, target in (
+        ("current", paging.current),
+        ("prev-archive", paging.prev_archive),
+        ("next-archive", paging.next_archive),
+    ):
+        if target is not None:
+            fg.link(href=view.url(target, ".atom"), rel=rel, type="application/atom+xml")
     fg.generator("Herald")
-    languages = {e.article.language for e in entries}
-    if len(languages) == 1:
-        fg.language(languages.pop())
-    fg.updated(max((e.article.updated for e in entries), default=updated))
-    for tagged in entries:
-        a = tagged.article
+    if view.language:
+        fg.language(view.language)
+    fg.updated(view.updated)
+    for entry in view.entries:
         fe = fg.add_entry(order="append")
-        fe.id(a.id)
-        fe.title(a.title)
-        fe.published(a.published)
-        fe.updated(a.updated)
-        fe.author(name=source_names.get(a.source_id, a.source_id))
-        if a.url:
-            fe.link(href=a.url, rel="alternate", type="text/html")
-        if a.summary:
-            fe.summary(a.summary)
-        fe.content(a.content_html, type="html")
-        for tag in tagged.tags:
-            if tag.passed:
-                scheme = f"{base_url}{FAMILY_DIRS[tag.family]}/"
-                fe.category(term=tag.term, scheme=scheme, label=tag.label)
+        fe.id(entry.id)
+        fe.title(entry.title)
+        fe.published(entry.published)
+        fe.updated(entry.updated)
+        fe.author(name=entry.author)
+        if entry.url:
+            fe.link(href=entry.url, rel="alternate", type="text/html")
+        if entry.summary:
+            fe.summary(entry.summary)
+        fe.content(entry.content_html, type="html")
+        for c in entry.categories:
+            fe.category(term=c.term, scheme=c.scheme, label=c.label)
     document: bytes = fg.atom_str(pretty=True)
+    if paging.archive or paging.complete:
+        document = _mark_history(document, "archive" if paging.archive else "complete")
     return document
+
+
+def _mark_history(document: bytes, marker: str) -> bytes:
+    """Add RFC 5005's fh:archive or fh:complete, which feedgen does not know."""
+    root = etree.fromstring(document)
+    element = etree.Element(f"{{{HISTORY}}}{marker}", nsmap={"fh": HISTORY})
+    element.tail = root[0].tail
+    root.insert(0, element)
+    etree.cleanup_namespaces(root, top_nsmap={"fh": HISTORY})
+    result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return result

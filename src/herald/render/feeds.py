@@ -19,7 +19,8 @@ class FeedSpec:
     """One feed: where it is published, what it is called, and which articles it holds."""
 
     path: str  # without extension: "all", "sources/mfa-kz", "countries/be"
-    title: str
+    name: str  # what the feed is about: "Belgium", "Health", "Everything"
+    title: str  # the feed's title: the site's title and the name
     query: FeedQuery
 
     def feed_id(self, base_url: str) -> str:
@@ -32,22 +33,23 @@ def feed_specs(
 ) -> list[FeedSpec]:
     """All feeds: everything, each source, each topic, each tagged country but home."""
     site = settings.site.title
-    specs = [FeedSpec("all", site, FeedQuery())]
+    specs = [FeedSpec("all", "Everything", site, FeedQuery())]
     specs += [
-        FeedSpec(f"sources/{s.id}", f"{site}: {s.name}", FeedQuery(source_id=s.id))
+        FeedSpec(f"sources/{s.id}", s.name, f"{site}: {s.name}", FeedQuery(source_id=s.id))
         for s in settings.sources
     ]
     specs += [
-        FeedSpec(f"topics/{t.slug}", f"{site}: {t.label}", FeedQuery(family="topic", term=t.slug))
+        FeedSpec(
+            f"topics/{t.slug}",
+            t.label,
+            f"{site}: {t.label}",
+            FeedQuery(family="topic", term=t.slug),
+        )
         for t in topics.topics
     ]
-    specs += [
-        FeedSpec(
-            f"countries/{code.lower()}",
-            f"{site}: {country_label(code)}",
-            FeedQuery(family="country", term=code),
-        )
-        for code in countries_with_entries
-        if code != settings.site.home_country
-    ]
+    for code in countries_with_entries:
+        if code != settings.site.home_country:
+            name = country_label(code)
+            query = FeedQuery(family="country", term=code)
+            specs.append(FeedSpec(f"countries/{code.lower()}", name, f"{site}: {name}", query))
     return specs

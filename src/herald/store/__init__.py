@@ -54,8 +54,13 @@ class Store(Protocol):
     def put(self, tagged: TaggedArticle, now: datetime) -> None:
         """Insert or replace an article and its tags."""
 
-    def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
-        """Newest first by `published`, at most `limit`."""
+    def articles(
+        self, query: FeedQuery, limit: int, *, offset: int = 0, by_arrival: bool = False
+    ) -> list[TaggedArticle]:
+        """Newest first by `published`, or oldest first by arrival; at most `limit`."""
+
+    def count(self, query: FeedQuery) -> int:
+        """How many articles a feed holds in all."""
 
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""

@@ -39,4 +39,11 @@ MIGRATIONS: tuple[str, ...] = (
         last_error   TEXT
     );
     """,
+    # 2: a permanent arrival order, for archive pages that never reshuffle. (rowid is not
+    # permanent: VACUUM may renumber it in a table without an INTEGER PRIMARY KEY.)
+    """
+    ALTER TABLE articles ADD COLUMN seq INTEGER;
+    UPDATE articles SET seq = rowid;
+    CREATE UNIQUE INDEX articles_by_arrival ON articles (seq);
+    """,
 )

@@ -117,8 +117,9 @@ class SQLiteStore:
             self._db.execute(
                 """
                 INSERT INTO articles (id, source_id, key, title, url, published, updated,
-                    language, summary, content_html, paragraphs, has_images, first_seen)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    language, summary, content_html, paragraphs, has_images, first_seen, seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                    (SELECT coalesce(max(seq), 0) + 1 FROM articles))
                 ON CONFLICT (id) DO UPDATE SET key = excluded.key, title = excluded.title,
                     url = excluded.url, updated = excluded.updated,
                     language = excluded.language, summary = excluded.summary,
@@ -140,22 +141,20 @@ class SQLiteStore:
                 ],
             )
 
-    def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
-        """Newest first by `published`, at most `limit`."""
-        sql = "SELECT a.* FROM articles a"
-        params: list[Any] = []
-        if query.family is not None:
-            sql += (
-                " JOIN tags t ON t.article_id = a.id"
-                " AND t.family = ? AND t.term = ? AND t.passed = 1"
-            )
-            params += [query.family, query.term]
-        if query.source_id is not None:
-            sql += " WHERE a.source_id = ?"
-            params.append(query.source_id)
-        sql += " ORDER BY a.published DESC, a.id LIMIT ?"
-        params.append(limit)
-        return self._with_tags(self._db.execute(sql, params).fetchall())
+    def articles(
+        self, query: FeedQuery, limit: int, *, offset: int = 0, by_arrival: bool = False
+    ) -> list[TaggedArticle]:
+        """Newest first by `published`, or oldest first by arrival; at most `limit`."""
+        sql, params = _feed_sql("a.*", query)
+        order = "a.seq" if by_arrival else "a.published DESC, a.id"
+        sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+        return self._with_tags(self._db.execute(sql, [*params, limit, offset]).fetchall())
+
+    def count(self, query: FeedQuery) -> int:
+        """How many articles a feed holds in all."""
+        sql, params = _feed_sql("count(*)", query)
+        total: int = self._db.execute(sql, params).fetchone()[0]
+        return total
 
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""
@@ -215,6 +214,21 @@ class SQLiteStore:
                 Tag(t["family"], t["term"], t["label"], t["score"], bool(t["passed"]), evidence)
             )
         return [TaggedArticle(_article(r), tuple(tags[r["id"]])) for r in rows]
+
+
+def _feed_sql(columns: str, query: FeedQuery) -> tuple[str, list[Any]]:
+    """The SELECT of a feed's articles, without order."""
+    sql = f"SELECT {columns} FROM articles a"
+    params: list[Any] = []
+    if query.family is not None:
+        sql += (
+            " JOIN tags t ON t.article_id = a.id AND t.family = ? AND t.term = ? AND t.passed = 1"
+        )
+        params += [query.family, query.term]
+    if query.source_id is not None:
+        sql += " WHERE a.source_id = ?"
+        params.append(query.source_id)
+    return sql, params
 
 
 def _article(row: sqlite3.Row) -> Article:

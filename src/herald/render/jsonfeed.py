@@ -1,0 +1,39 @@
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from herald.render.view import FeedView
+
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def render_json(view: FeedView) -> bytes:
+    """The JSON Feed document of a feed view; keys in a fixed order, so bytes are stable."""
+    feed: dict[str, Any] = {
+        "version": VERSION,
+        "title": view.title,
+        "home_page_url": view.base_url,
+        "feed_url": view.url(view.path, ".json"),
+        "authors": [{"name": view.author}],
+    }
+    if view.language:
+        feed["language"] = view.language
+    feed["items"] = [
+        {
+            "id": entry.id,
+            **({"url": entry.url} if entry.url else {}),
+            "title": entry.title,
+            "content_html": entry.content_html,
+            **({"summary": entry.summary} if entry.summary else {}),
+            "date_published": entry.published.isoformat(),
+            "date_modified": entry.updated.isoformat(),
+            "authors": [{"name": entry.author}],
+            "tags": [c.label for c in entry.categories],
+            "language": entry.language,
+        }
+        for entry in view.entries
+    ]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()

@@ -1,0 +1,117 @@
+"""Full history (RFC 5005): immutable archive pages a reader can walk back through."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from lxml import etree
+
+from .conftest import NOW, Site, bulletin_source, numbered_listing, write_config
+
+A = "{http://www.w3.org/2005/Atom}"
+FH = "{http://purl.org/syndication/history/1.0}"
+BASE = "http://feeds.example.test/"
+
+
+def links(path: Path) -> dict[str, str]:
+    root = etree.parse(str(path)).getroot()
+    return {link.get("rel"): link.get("href") for link in root.findall(f"{A}link")}
+
+
+def ids(path: Path) -> list[str]:
+    root = etree.parse(str(path)).getroot()
+    return [e.findtext(f"{A}id") for e in root.iter(f"{A}entry")]
+
+
+def local(site: Site, url: str) -> Path:
+    assert url.startswith(BASE)
+    return site.feeds / url.removeprefix(BASE)
+
+
+def walk_history(site: Site, feed: str) -> list[str]:
+    """What a crawler backfilling the feed finds: the current document, then prev-archive."""
+    path = site.feeds / feed
+    found = ids(path)
+    while "prev-archive" in links(path):
+        path = local(site, links(path)["prev-archive"])
+        found += ids(path)
+    return found
+
+
+def make_site(tmp_path: Path, entries: int) -> tuple[Site, Path]:
+    listing = tmp_path / "rounds.txt"
+    listing.write_text(numbered_listing(entries), encoding="utf-8")
+    return Site(tmp_path, write_config(tmp_path, [bulletin_source(listing, "rounds")])), listing
+
+
+def test_long_feed_is_archived_in_pages_of_100(tmp_path: Path) -> None:
+    site, _ = make_site(tmp_path, 250)
+    site.run_once()
+    current = site.feeds / "all.atom"
+    assert len(ids(current)) == 50
+    assert links(current)["prev-archive"] == f"{BASE}archive/all/3.atom"
+    assert etree.parse(str(current)).getroot().find(f"{FH}complete") is None
+    pages = [site.feeds / "archive" / "all" / f"{n}.atom" for n in (1, 2, 3)]
+    assert [len(ids(p)) for p in pages] == [100, 100, 50]
+    assert not (site.feeds / "archive" / "all" / "4.atom").exists()
+    for number, page in enumerate(pages, start=1):
+        root = etree.parse(str(page)).getroot()
+        assert root.find(f"{FH}archive") is not None
+        rels = links(page)
+        assert rels["current"] == f"{BASE}all.atom"
+        assert rels["self"] == f"{BASE}archive/all/{number}.atom"
+        assert rels.get("prev-archive") == (
+            f"{BASE}archive/all/{number - 1}.atom" if number > 1 else None
+        )
+        assert rels.get("next-archive") == (
+            f"{BASE}archive/all/{number + 1}.atom" if number < 3 else None
+        )
+    archived = [i for p in pages for i in ids(p)]
+    assert len(archived) == len(set(archived)) == 250
+    assert set(walk_history(site, "all.atom")) == set(archived)
+    # Each source and topic feed is archived the same way.
+    assert (site.feeds / "archive" / "sources" / "rounds" / "3.atom").exists()
+    assert (site.feeds / "archive" / "topics" / "transport-logistics" / "1.atom").exists()
+
+
+def test_full_pages_never_change_and_new_entries_fill_the_last(tmp_path: Path) -> None:
+    site, listing = make_site(tmp_path, 250)
+    site.run_once()
+    before = site.snapshot()
+    listing.write_text(numbered_listing(310), encoding="utf-8")
+    site.run_once(NOW + timedelta(hours=1))
+    after = site.snapshot()
+    for full in ("archive/all/1.atom", "archive/all/2.atom"):
+        assert after[full] == before[full]  # same bytes, inode and modification time
+    assert len(ids(site.feeds / "archive" / "all" / "3.atom")) == 100
+    assert len(ids(site.feeds / "archive" / "all" / "4.atom")) == 10
+    assert links(site.feeds / "all.atom")["prev-archive"] == f"{BASE}archive/all/4.atom"
+    assert links(site.feeds / "archive" / "all" / "3.atom")["next-archive"].endswith("/4.atom")
+    assert len(set(walk_history(site, "all.atom"))) == 310
+
+
+def test_an_edited_entry_is_updated_in_the_page_that_holds_it(tmp_path: Path) -> None:
+    site, listing = make_site(tmp_path, 250)
+    site.run_once()
+    before = site.snapshot()
+    listing.write_text(
+        numbered_listing(250).replace(
+            "Experts met for round 7 of", "Experts and officials met for round 7 of"
+        ),
+        encoding="utf-8",
+    )
+    site.run_once(NOW + timedelta(hours=1))
+    after = site.snapshot()
+    assert b"Experts and officials met for round 7 of" in after["archive/all/1.atom"][0]
+    assert after["archive/all/2.atom"] == before["archive/all/2.atom"]
+    assert after["archive/all/3.atom"] == before["archive/all/3.atom"]
+
+
+def test_short_feed_is_complete_and_has_no_archive(tmp_path: Path) -> None:
+    site, _ = make_site(tmp_path, 20)
+    site.run_once()
+    root = etree.parse(str(site.feeds / "all.atom")).getroot()
+    assert root.find(f"{FH}complete") is not None
+    assert "prev-archive" not in links(site.feeds / "all.atom")
+    assert not (site.feeds / "archive").exists()
