@@ -115,3 +115,18 @@ def test_short_feed_is_complete_and_has_no_archive(tmp_path: Path) -> None:
     assert root.find(f"{FH}complete") is not None
     assert "prev-archive" not in links(site.feeds / "all.atom")
     assert not (site.feeds / "archive").exists()
+
+
+def test_a_lost_page_is_restored_and_a_new_title_reaches_every_page(tmp_path: Path) -> None:
+    site, _ = make_site(tmp_path, 250)
+    site.run_once()
+    page = site.feeds / "archive" / "all" / "1.atom"
+    original = page.read_bytes()
+    page.unlink()
+    site.run_once(NOW + timedelta(hours=1))
+    assert page.read_bytes() == original
+    site.config.write_text(
+        site.config.read_text(encoding="utf-8").replace("Herald test", "Bulletins"), "utf-8"
+    )
+    site.run_once(NOW + timedelta(hours=2))
+    assert b"<title>Bulletins</title>" in page.read_bytes()

@@ -36,9 +36,12 @@ EXPECTED_SAMPLE = [
 
 
 def stored(site: Site) -> list:
+    """Every stored article, newest first, with all its tags and their evidence."""
     pipeline = site.pipeline()
     try:
-        return pipeline.store.articles(FeedQuery(), 1000)
+        ids = [t.article.id for t in pipeline.store.articles(FeedQuery(), 1000)]
+        full = pipeline.store.get_many(ids)
+        return [full[i] for i in ids]
     finally:
         pipeline.store.close()
 

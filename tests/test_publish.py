@@ -33,3 +33,16 @@ def test_prune_removes_only_files_herald_published(tmp_path: Path) -> None:
 def test_paths_outside_the_directory_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="outside"):
         DirectoryPublisher(tmp_path / "out").write("../escape.atom", b"x")
+
+
+def test_fingerprints_say_what_need_not_be_rendered_again(tmp_path: Path) -> None:
+    publisher = DirectoryPublisher(tmp_path)
+    publisher.write("archive/all/1.atom", b"page", "f1")
+    publisher.write("index.html", b"index")
+    publisher.prune(["archive/all/1.atom", "index.html"])
+    again = DirectoryPublisher(tmp_path)  # a later run reads the manifest
+    assert again.is_current("archive/all/1.atom", "f1")
+    assert not again.is_current("archive/all/1.atom", "f2")
+    assert not again.is_current("index.html", "")
+    (tmp_path / "archive" / "all" / "1.atom").unlink()
+    assert not again.is_current("archive/all/1.atom", "f1")  # gone from disk: render again

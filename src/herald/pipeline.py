@@ -122,10 +122,13 @@ class Pipeline:
         """Render every document and write the ones whose bytes changed."""
         report = PublishReport()
         paths = []
-        for path, data in documents(self.settings, self.store, self.classifier.topic_rules):
-            paths.append(path)
-            if self.publisher.write(path, data):
-                report.written.append(path)
+        for document in documents(self.settings, self.store, self.classifier.topic_rules):
+            paths.append(document.path)
+            mark = document.fingerprint
+            if mark is not None and self.publisher.is_current(document.path, mark):
+                continue
+            if self.publisher.write(document.path, document.render(), mark):
+                report.written.append(document.path)
         if not paths:
             log.info("nothing stored yet; no feeds written")
             return report

@@ -15,7 +15,10 @@ MANIFEST = ".herald-manifest"
 class Publisher(Protocol):
     """Where rendered files go."""
 
-    def write(self, path: str, data: bytes) -> bool:
+    def is_current(self, path: str, fingerprint: str) -> bool:
+        """Whether `path` was published from inputs with this fingerprint and is still there."""
+
+    def write(self, path: str, data: bytes, fingerprint: str | None = None) -> bool:
         """Publish one file; return whether its bytes changed."""
 
     def prune(self, keep: Iterable[str]) -> list[str]:
@@ -27,16 +30,27 @@ class DirectoryPublisher:
 
     A file is replaced through a temporary file and an atomic rename, so a reader never
     sees half a feed, and only when its bytes differ, so unchanged feeds keep their
-    modification time and ETag. A manifest of what Herald wrote lets it remove feeds that
-    are no longer defined without touching anything else in the directory.
+    modification time and ETag. A manifest lists what Herald wrote, with the fingerprint
+    of the inputs each file was rendered from: Herald removes feeds that are no longer
+    defined without touching anything else in the directory, and need not even render a
+    document whose inputs did not change.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._fingerprints: dict[str, str] | None = None
 
-    def write(self, path: str, data: bytes) -> bool:
+    def is_current(self, path: str, fingerprint: str) -> bool:
+        """Whether `path` was published from inputs with this fingerprint and is still there."""
+        return self._manifest().get(path) == fingerprint and self._target(path).is_file()
+
+    def write(self, path: str, data: bytes, fingerprint: str | None = None) -> bool:
         """Publish one file; return whether its bytes changed."""
         target = self._target(path)
+        manifest = self._manifest()
+        manifest.pop(path, None)
+        if fingerprint is not None:
+            manifest[path] = fingerprint
         try:
             if target.read_bytes() == data:
                 return False
@@ -48,18 +62,31 @@ class DirectoryPublisher:
     def prune(self, keep: Iterable[str]) -> list[str]:
         """Remove files published earlier that are not in `keep`; return them."""
         keep = sorted(set(keep))
-        manifest = self.root / MANIFEST
-        try:
-            earlier = manifest.read_text(encoding="utf-8").split()
-        except FileNotFoundError:
-            earlier = []
+        manifest = self._manifest()
+        earlier = self._read_manifest()
         removed = sorted(set(earlier) - set(keep))
         for path in removed:
             with contextlib.suppress(FileNotFoundError):
                 self._target(path).unlink()
-        if earlier != keep:
-            _atomic_write(manifest, "".join(f"{p}\n" for p in keep).encode())
+        current = {path: manifest.get(path, "") for path in keep}
+        if current != earlier:
+            lines = "".join(f"{path}\t{mark}".rstrip("\t") + "\n" for path, mark in current.items())
+            _atomic_write(self.root / MANIFEST, lines.encode())
+        self._fingerprints = None
         return removed
+
+    def _manifest(self) -> dict[str, str]:
+        if self._fingerprints is None:
+            self._fingerprints = {p: f for p, f in self._read_manifest().items() if f}
+        return self._fingerprints
+
+    def _read_manifest(self) -> dict[str, str]:
+        try:
+            text = (self.root / MANIFEST).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        entries = (line.partition("\t") for line in text.splitlines() if line)
+        return {path: mark for path, _, mark in entries}
 
     def _target(self, path: str) -> Path:
         target = (self.root / path).resolve()

@@ -25,6 +25,9 @@ class FeedQuery:
     term: str | None = None
 
 
+EVERYTHING = FeedQuery()
+
+
 @dataclass(frozen=True, slots=True)
 class FetchState:
     """How reading one source went."""
@@ -57,16 +60,24 @@ class Store(Protocol):
     def articles(
         self, query: FeedQuery, limit: int, *, offset: int = 0, by_arrival: bool = False
     ) -> list[TaggedArticle]:
-        """Newest first by `published`, or oldest first by arrival; at most `limit`."""
+        """A feed's articles as feeds show them: only tags that passed, without evidence.
+
+        Newest first by `published`, or oldest first by arrival; at most `limit`.
+        """
 
     def count(self, query: FeedQuery) -> int:
         """How many articles a feed holds in all."""
 
+    def revisions(
+        self, query: FeedQuery, limit: int, *, offset: int = 0, by_arrival: bool = False
+    ) -> list[tuple[int, int]]:
+        """(arrival number, revision) of the articles `articles` would return, cheaply."""
+
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""
 
-    def newest_update(self) -> datetime | None:
-        """The latest `updated` of any article."""
+    def newest_update(self, query: FeedQuery = EVERYTHING) -> datetime | None:
+        """The latest `updated` of the articles of a feed (of all, by default)."""
 
     def record_fetch(self, source_id: str, now: datetime, error: str | None) -> None:
         """Note an attempt to read a source, and its error if it failed."""

@@ -46,4 +46,9 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE articles SET seq = rowid;
     CREATE UNIQUE INDEX articles_by_arrival ON articles (seq);
     """,
+    # 3: a revision per article, bumped by every write, so a published document can tell
+    # cheaply whether any of its entries changed since it was rendered.
+    """
+    ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+    """,
 )

@@ -13,7 +13,7 @@ from typing import Any
 from herald.errors import StoreError
 from herald.models import Article, Evidence, Tag, TaggedArticle
 from herald.normalize.identity import Known
-from herald.store import FeedQuery, FetchState
+from herald.store import EVERYTHING, FeedQuery, FetchState
 from herald.store.schema import MIGRATIONS
 
 
@@ -124,7 +124,7 @@ class SQLiteStore:
                     url = excluded.url, updated = excluded.updated,
                     language = excluded.language, summary = excluded.summary,
                     content_html = excluded.content_html, paragraphs = excluded.paragraphs,
-                    has_images = excluded.has_images
+                    has_images = excluded.has_images, revision = revision + 1
                 """,
                 [
                     a.id, a.source_id, a.key, a.title, a.url, _iso(a.published),
@@ -144,17 +144,30 @@ class SQLiteStore:
     def articles(
         self, query: FeedQuery, limit: int, *, offset: int = 0, by_arrival: bool = False
     ) -> list[TaggedArticle]:
-        """Newest first by `published`, or oldest first by arrival; at most `limit`."""
+        """A feed's articles as feeds show them: only tags that passed, without evidence.
+
+        Newest first by `published`, or oldest first by arrival; at most `limit`.
+        """
         sql, params = _feed_sql("a.*", query)
         order = "a.seq" if by_arrival else "a.published DESC, a.id"
         sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
-        return self._with_tags(self._db.execute(sql, [*params, limit, offset]).fetchall())
+        rows = self._db.execute(sql, [*params, limit, offset]).fetchall()
+        return self._with_tags(rows, evidence=False)
 
     def count(self, query: FeedQuery) -> int:
         """How many articles a feed holds in all."""
         sql, params = _feed_sql("count(*)", query)
         total: int = self._db.execute(sql, params).fetchone()[0]
         return total
+
+    def revisions(
+        self, query: FeedQuery, limit: int, *, offset: int = 0, by_arrival: bool = False
+    ) -> list[tuple[int, int]]:
+        """(arrival number, revision) of the articles `articles` would return, cheaply."""
+        sql, params = _feed_sql("a.seq, a.revision", query)
+        order = "a.seq" if by_arrival else "a.published DESC, a.id"
+        sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+        return [(r[0], r[1]) for r in self._db.execute(sql, [*params, limit, offset])]
 
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""
@@ -164,10 +177,10 @@ class SQLiteStore:
         )
         return [r["term"] for r in rows]
 
-    def newest_update(self) -> datetime | None:
-        """The latest `updated` of any article."""
-        row = self._db.execute("SELECT max(updated) FROM articles").fetchone()
-        return _time(row[0])
+    def newest_update(self, query: FeedQuery = EVERYTHING) -> datetime | None:
+        """The latest `updated` of the articles of a feed (of all, by default)."""
+        sql, params = _feed_sql("max(a.updated)", query)
+        return _time(self._db.execute(sql, params).fetchone()[0])
 
     def record_fetch(self, source_id: str, now: datetime, error: str | None) -> None:
         """Note an attempt to read a source, and its error if it failed."""
@@ -200,18 +213,21 @@ class SQLiteStore:
         """Release the connection."""
         self._db.close()
 
-    def _with_tags(self, rows: list[sqlite3.Row]) -> list[TaggedArticle]:
+    def _with_tags(self, rows: list[sqlite3.Row], *, evidence: bool = True) -> list[TaggedArticle]:
+        """Attach tags to article rows; feeds show no evidence, so they may skip reading it."""
         if not rows:
             return []
         ids = [r["id"] for r in rows]
         marks = ",".join("?" * len(ids))
         tags: dict[str, list[Tag]] = {i: [] for i in ids}
         for t in self._db.execute(
-            f"SELECT * FROM tags WHERE article_id IN ({marks}) ORDER BY family, term", ids
+            f"SELECT * FROM tags WHERE article_id IN ({marks}) AND (? OR passed)"
+            " ORDER BY family, term",
+            [*ids, evidence],
         ):
-            evidence = tuple(Evidence(**e) for e in json.loads(t["evidence"]))
+            found = tuple(Evidence(**e) for e in json.loads(t["evidence"])) if evidence else ()
             tags[t["article_id"]].append(
-                Tag(t["family"], t["term"], t["label"], t["score"], bool(t["passed"]), evidence)
+                Tag(t["family"], t["term"], t["label"], t["score"], bool(t["passed"]), found)
             )
         return [TaggedArticle(_article(r), tuple(tags[r["id"]])) for r in rows]
 
