@@ -21,7 +21,10 @@ NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 
 
 def toml_value(value: Any) -> str:
-    """A TOML literal for a string, number or list (JSON's escapes are TOML's too)."""
+    """A TOML literal for a string, number, list or table (JSON's escapes are TOML's too)."""
+    if isinstance(value, dict):
+        pairs = ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + pairs + " }"
     return json.dumps(value, ensure_ascii=False)
 
 

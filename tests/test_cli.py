@@ -42,7 +42,7 @@ def test_bad_configuration_exits_2_with_the_reason(tmp_path: Path) -> None:
     assert code == 2
     assert err == (
         f'herald: config error: {config}, source "mfa-kz", field "kind": '
-        'unknown kind "rss2"; use one of bulletin\n'
+        'unknown kind "rss2"; use one of bulletin, feed, html, json, gov-kz\n'
     )
 
 

@@ -1,87 +1,154 @@
-"""Fetching local files and HTTP over a real server on loopback."""
+"""Fetching over real HTTP on loopback: manners, patience and limits."""
 
 from __future__ import annotations
 
 import socket
-import threading
+import time
+from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from herald.errors import SourceError
-from herald.fetch import DefaultFetcher
+from herald.fetch import DefaultFetcher, HttpFetcher
+from herald.models import Fetched, Validators
+from herald.parse.text import decode_text, detect_encoding
+from herald.settings import FetchSettings
 
-from .conftest import SAMPLE, Site, bulletin_source, write_config
+from .conftest import SAMPLE
+from .servers import running, source_site
 
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/listing.txt":
-            body = SAMPLE.read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.send_header("ETag", '"v1"')
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        elif self.path == "/moved":
-            self.send_response(302)
-            self.send_header("Location", "/listing.txt")
-            self.end_headers()
-        else:
-            self.send_error(404)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+FAST = FetchSettings(timeout=2, connect_timeout=2, retries=2, backoff=0.05, host_delay=0)
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def site() -> Iterator[tuple[str, Counter[str]]]:
+    app, hits = source_site()
+    with running(app) as url:
+        yield url, hits
 
 
-def test_http_fetch_returns_bytes_and_caching_info(server: str) -> None:
-    fetched = DefaultFetcher("http://feeds.example.test/").fetch(f"{server}/moved")
+def fetcher(settings: FetchSettings = FAST) -> DefaultFetcher:
+    return DefaultFetcher(HttpFetcher(settings, "Herald/test (+http://feeds.example.test/)"),
+                          settings.max_bytes)  # fmt: skip
+
+
+def test_conditional_get_sends_validators_and_gets_304(site: tuple[str, Counter[str]]) -> None:
+    url, hits = site
+    first = fetcher().fetch(f"{url}/conditional/listing.txt")
+    assert first.content == SAMPLE.read_bytes()
+    assert (first.etag, first.last_modified) == ('"sample-v1"', "Tue, 10 Mar 2026 18:00:00 GMT")
+    again = fetcher().fetch(
+        f"{url}/conditional/listing.txt", validators=Validators(first.etag, first.last_modified)
+    )
+    assert again.not_modified and again.content == b""
+    assert hits["conditional-304"] == 1
+
+
+def test_429_with_retry_after_is_waited_out(site: tuple[str, Counter[str]]) -> None:
+    url, hits = site
+    started = time.monotonic()
+    fetched = fetcher().fetch(f"{url}/busy/listing.txt")
     assert fetched.content == SAMPLE.read_bytes()
-    assert fetched.url == f"{server}/listing.txt"
-    assert fetched.etag == '"v1"'
-    assert fetched.content_type == "text/plain; charset=utf-8"
+    assert hits["busy"] == 2
+    assert time.monotonic() - started >= 1.0  # the server asked for one second
 
 
-def test_http_errors_and_size_cap(server: str) -> None:
+def test_retry_after_longer_than_allowed_gives_up(site: tuple[str, Counter[str]]) -> None:
+    url, _ = site
+    patient = FAST.model_copy(update={"max_retry_after": 0.5})
+    with pytest.raises(SourceError, match="asks to wait 1 s, more than"):
+        fetcher(patient).fetch(f"{url}/busy/listing.txt")
+
+
+def test_500_then_200_is_retried(site: tuple[str, Counter[str]]) -> None:
+    url, hits = site
+    assert fetcher().fetch(f"{url}/flaky/listing.txt").content == SAMPLE.read_bytes()
+    assert hits["flaky"] == 2
+
+
+def test_a_server_that_never_answers_times_out(site: tuple[str, Counter[str]]) -> None:
+    url, _ = site
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"timed out|no complete answer within 2 s"):
+        fetcher().fetch(f"{url}/never")
+    assert time.monotonic() - started < 20
+
+
+def test_oversized_body_is_refused_while_streaming(site: tuple[str, Counter[str]]) -> None:
+    url, _ = site
+    small = FAST.model_copy(update={"max_bytes": 1024 * 1024})
+    with pytest.raises(SourceError, match="over the 1048576 byte limit"):
+        fetcher(small).fetch(f"{url}/huge")
+
+
+def test_a_redirect_loop_stops(site: tuple[str, Counter[str]]) -> None:
+    url, _ = site
+    with pytest.raises(SourceError, match="more than 5 redirects"):
+        fetcher().fetch(f"{url}/loop")
+
+
+def test_http_errors_are_clear(site: tuple[str, Counter[str]]) -> None:
+    url, _ = site
     with pytest.raises(SourceError, match="HTTP 404"):
-        DefaultFetcher("http://x/").fetch(f"{server}/gone")
-    with pytest.raises(SourceError, match="over the 1000 limit"):
-        DefaultFetcher("http://x/", max_bytes=1000).fetch(f"{server}/listing.txt")
+        fetcher().fetch(f"{url}/html/news?page=9")
 
 
-def test_connection_refused_is_a_source_error() -> None:
+def test_connection_refused_is_retried_then_reported() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    # Nothing listens on the port once the probe is closed.
-    with pytest.raises(SourceError, match="ConnectError"):
-        DefaultFetcher("http://x/", timeout=2).fetch(f"http://127.0.0.1:{port}/x")
+    with pytest.raises(SourceError, match=r"ConnectError.*gave up after 3 tries"):
+        fetcher().fetch(f"http://127.0.0.1:{port}/listing.txt")
 
 
-def test_file_url_and_directory(tmp_path: Path) -> None:
-    fetched = DefaultFetcher("http://x/").fetch(SAMPLE.as_uri())
-    assert fetched.content == SAMPLE.read_bytes()
+def test_one_request_per_host_at_a_time_with_a_pause(site: tuple[str, Counter[str]]) -> None:
+    url, _ = site
+    polite = fetcher(FAST.model_copy(update={"host_delay": 0.5}))
+    started = time.monotonic()
+    for _ in range(3):
+        polite.fetch(f"{url}/conditional/listing.txt")
+    assert time.monotonic() - started >= 1.0  # two pauses between three requests
+
+
+def test_user_agent_names_herald() -> None:
+    seen: list[str] = []
+
+    async def echo(request: Request) -> Response:
+        seen.append(request.headers["user-agent"])
+        return Response("ok")
+
+    with running(Starlette(routes=[Route("/", echo)])) as echo_url:
+        fetcher().fetch(f"{echo_url}/")
+    assert seen == ["Herald/test (+http://feeds.example.test/)"]
+
+
+def test_local_files(tmp_path: Path) -> None:
+    assert fetcher().fetch(SAMPLE.as_uri()).content == SAMPLE.read_bytes()
+    assert fetcher().fetch(str(SAMPLE)).content == SAMPLE.read_bytes()
     with pytest.raises(SourceError, match="is a directory"):
-        DefaultFetcher("http://x/").fetch(str(tmp_path))
+        fetcher().fetch(str(tmp_path))
+    with pytest.raises(SourceError, match="file not found"):
+        fetcher().fetch(str(tmp_path / "none.txt"))
 
 
-def test_a_source_over_http_runs_end_to_end(server: str, tmp_path: Path) -> None:
-    config = write_config(tmp_path, [bulletin_source(f"{server}/listing.txt")])
-    reports = Site(tmp_path, config).run_once()
-    assert reports[0].ok
-    assert (tmp_path / "feeds" / "all.atom").read_text(encoding="utf-8").count("<entry>") == 8
+@pytest.mark.parametrize(
+    ("content_type", "body", "expected"),
+    [
+        ("text/html; charset=windows-1251", '<meta charset="utf-8">Привет', "windows-1251"),
+        (None, "\ufeffПривет", "utf-8"),
+        (None, '<?xml version="1.0" encoding="koi8-r"?><x>Привет</x>', "koi8-r"),
+        ("text/html", '<html><meta charset="windows-1251">Привет', "windows-1251"),
+        (None, "plain", "utf-8"),
+    ],
+)
+def test_text_decoding_order(content_type: str | None, body: str, expected: str) -> None:
+    data = body.encode(expected if expected != "utf-8" else "utf-8")
+    fetched = Fetched(url="x", content=data, content_type=content_type)
+    assert detect_encoding(fetched)[0] == expected
+    assert decode_text(fetched).lstrip("\ufeff") == body.lstrip("\ufeff")

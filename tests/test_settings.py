@@ -52,7 +52,8 @@ def errors_of(
 
 def test_unknown_kind_names_file_source_field_and_valid_kinds(tmp_path: Path) -> None:
     assert errors_of(tmp_path, bulletin_source(SAMPLE, kind="rss2")) == [
-        'FILE, source "mfa-kz", field "kind": unknown kind "rss2"; use one of bulletin'
+        'FILE, source "mfa-kz", field "kind": unknown kind "rss2"; '
+        "use one of bulletin, feed, html, json, gov-kz"
     ]
 
 

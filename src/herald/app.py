@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from herald import __version__
 from herald.classify import Classifier, load_country_rules, load_topic_rules
-from herald.fetch import DefaultFetcher
+from herald.fetch import DefaultFetcher, HttpFetcher
 from herald.pipeline import Pipeline
 from herald.publish import DirectoryPublisher
 from herald.settings import Settings, load_settings
@@ -29,6 +30,9 @@ def open_pipeline(settings: Settings, classifier: Classifier) -> Pipeline:
         settings,
         SQLiteStore(settings.paths.database),
         classifier,
-        DefaultFetcher(settings.site.base_url),
+        DefaultFetcher(
+            HttpFetcher(settings.fetch, f"Herald/{__version__} (+{settings.site.base_url})"),
+            settings.fetch.max_bytes,
+        ),
         DirectoryPublisher(settings.paths.output),
     )

@@ -19,6 +19,15 @@ class Fetched:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    not_modified: bool = False  # a 304: nothing changed since the validators were stored
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server said about the last copy it sent, for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,7 @@ class ParseResult:
 
     items: tuple[RawItem, ...]
     problems: tuple[ParseProblem, ...] = ()
+    next_url: str | None = None  # the next page of the listing, when it has one
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from herald.classify import Classifier
+from herald.collect import collect
 from herald.documents import documents
 from herald.errors import HeraldError
 from herald.fetch import Fetcher
-from herald.models import Article, Fetched
+from herald.models import Article, ParseProblem, RawItem
 from herald.normalize import normalize
 from herald.normalize.identity import first_of_each, resolve_ids
-from herald.parse import PARSERS
 from herald.publish import Publisher
 from herald.settings import Settings, SourceSettings
 from herald.store import Store
@@ -31,6 +32,7 @@ class SourceReport:
     error: str | None = None
     problems: list[str] = field(default_factory=list)
     outcomes: Counter[Outcome] = field(default_factory=Counter)
+    not_modified: bool = False
 
     @property
     def ok(self) -> bool:
@@ -70,25 +72,34 @@ class Pipeline:
         return reports
 
     def update_source(self, source: SourceSettings, now: datetime) -> SourceReport:
-        """Fetch one source and store what it says."""
+        """Read one source and store what it says; a failure stores nothing."""
         try:
-            fetched = self.fetcher.fetch(source.url)
+            found = collect(source, self.fetcher, self.store)
         except HeraldError as exc:
             return self.record_failure(source, str(exc), now)
-        return self.ingest(source, fetched, now)
+        if found.not_modified:
+            log.info('source "%s": not modified since the last run', source.id)
+            self.store.record_fetch(source.id, now, None)
+            return SourceReport(source.id, not_modified=True)
+        report = self.ingest(source, found.items, found.problems, now)
+        if found.validators is not None:
+            self.store.save_validators(*found.validators)
+        return report
 
-    def ingest(self, source: SourceSettings, fetched: Fetched, now: datetime) -> SourceReport:
-        """Parse, normalize, classify and store fetched bytes; a failure stores nothing."""
+    def ingest(
+        self,
+        source: SourceSettings,
+        items: Sequence[RawItem],
+        problems: Sequence[ParseProblem],
+        now: datetime,
+    ) -> SourceReport:
+        """Normalize, classify and store raw items."""
         report = SourceReport(source.id)
-        try:
-            parsed = PARSERS[source.kind](fetched, source)
-        except HeraldError as exc:
-            return self.record_failure(source, str(exc), now)
-        for problem in parsed.problems:
+        for problem in problems:
             report.problems.append(problem.describe(source.id))
             log.warning("%s", report.problems[-1])
         articles: list[Article] = []
-        for raw in parsed.items:
+        for raw in items:
             try:
                 articles.append(normalize(raw, source.id, source.timezone, source.language))
             except ValueError as exc:  # one bad item never stops the others

@@ -14,8 +14,7 @@ from typing import IO
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from herald.errors import HeraldError, StoreError
-from herald.models import Fetched
+from herald.errors import StoreError
 from herald.pipeline import Pipeline
 from herald.serve import create_server
 from herald.settings import SourceSettings
@@ -68,7 +67,6 @@ class Service:
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        # Fetches run in parallel; storing and publishing take turns.
         self._write = threading.Lock()
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -94,16 +92,9 @@ class Service:
     def run_source(self, source: SourceSettings) -> None:
         """Fetch, store and publish for one source; never lets an error kill the job."""
         try:
-            fetched: Fetched | HeraldError
-            try:
-                fetched = self.pipeline.fetcher.fetch(source.url)
-            except HeraldError as exc:
-                fetched = exc
+            # Storing and publishing take turns; so does fetching, which reads the store.
             with self._write:
-                if isinstance(fetched, HeraldError):
-                    self.pipeline.record_failure(source, str(fetched), now_utc())
-                else:
-                    self.pipeline.ingest(source, fetched, now_utc())
+                self.pipeline.update_source(source, now_utc())
                 self.pipeline.publish()
         except Exception:
             log.exception('update of source "%s" failed', source.id)

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from herald.errors import ConfigError
-from herald.parse import PARSERS
+from herald.parse import KINDS
 from herald.timezones import load_zone
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -41,7 +41,7 @@ def _relative_to_config(value: Any, info: ValidationInfo) -> Any:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class SiteSettings(_Section):
@@ -93,6 +93,19 @@ class ServeSettings(_Section):
     max_age: int = Field(default=300, ge=0)
 
 
+class FetchSettings(_Section):
+    """[fetch]: how politely and patiently sources are read over HTTP."""
+
+    timeout: float = Field(default=30.0, gt=0, description="whole response, seconds")
+    connect_timeout: float = Field(default=10.0, gt=0)
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_redirects: int = Field(default=5, ge=0)
+    retries: int = Field(default=3, ge=0, le=10)
+    backoff: float = Field(default=1.0, ge=0, description="first retry delay, doubled each time")
+    max_retry_after: float = Field(default=300.0, ge=0)
+    host_delay: float = Field(default=1.0, ge=0, description="between requests to one host")
+
+
 class ClassifySettings(_Section):
     """[classify]: the rule files for countries and topics."""
 
@@ -107,6 +120,46 @@ class ClassifySettings(_Section):
         if not value.is_file():
             raise ValueError(f"file {value} does not exist")
         return value
+
+
+def _selector(value: str) -> str:
+    """A CSS selector, `xpath:` and an XPath expression, optionally ending in `@attribute`."""
+    if not value.strip():
+        raise ValueError("selector is empty")
+    return value
+
+
+class HtmlSettings(_Section):
+    """[sources.html]: how to read items off a listing page."""
+
+    item: str
+    title: str
+    link: str | None = None
+    date: str | None = None
+    summary: str | None = None
+    date_format: str | None = None  # strptime; ISO 8601 when not given
+    content: str | None = None  # on the article page: fetched once per new item
+    next_page: str | None = None
+    max_pages: int = Field(default=1, ge=1, le=100)
+
+    _selectors = field_validator("item", "title", "link", "date", "summary", "content",
+                                 "next_page")(_selector)  # fmt: skip
+
+
+class JsonSettings(_Section):
+    """[sources.json]: where items and their fields are in a JSON answer."""
+
+    items: str = ""  # dotted path to the list; empty for a top-level list
+    id: str
+    title: str
+    date: str
+    summary: str | None = None
+    content: str | None = None
+    link: str | None = None  # a template such as "https://host/news/{id}"
+    page_param: str | None = None
+    start_page: int = 1
+    max_pages: int = Field(default=1, ge=1, le=100)
+    extra_headers: dict[str, str] = Field(default_factory=dict)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -128,6 +181,12 @@ class SourceSettings(_Section):
     language: str = "en"
     timezone: str = "UTC"
     every: timedelta = timedelta(minutes=30)
+    html: HtmlSettings | None = None
+    json_fields: JsonSettings | None = Field(default=None, alias="json")
+    project: str | None = None  # gov-kz: the portal's project, e.g. "mfa"
+    pages: int = Field(default=1, ge=1, le=50)  # gov-kz: pages of 20 items per run
+    start_page: int = Field(default=0, ge=0)  # gov-kz: the number of the first page
+    headers: dict[str, str] = Field(default_factory=dict)  # sent with every request
 
     @field_validator("id")
     @classmethod
@@ -142,9 +201,25 @@ class SourceSettings(_Section):
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, value: str) -> str:
-        if value not in PARSERS:
-            raise ValueError(f'unknown kind "{value}"; use one of {", ".join(sorted(PARSERS))}')
+        if value not in KINDS:
+            raise ValueError(f'unknown kind "{value}"; use one of {", ".join(KINDS)}')
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _portal_default(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "gov-kz" and "url" not in data:
+            return {**data, "url": "https://www.gov.kz"}
+        return data
+
+    @model_validator(mode="after")
+    def _kind_settings(self) -> SourceSettings:
+        needs = {"html": ("html", self.html), "json": ("json", self.json_fields)}
+        if self.kind in needs and needs[self.kind][1] is None:
+            raise ValueError(f'kind "{self.kind}" needs a [sources.{self.kind}] table')
+        if self.kind == "gov-kz" and not self.project:
+            raise ValueError('kind "gov-kz" needs project, e.g. project = "mfa"')
+        return self
 
     @field_validator("url")
     @classmethod
@@ -188,6 +263,7 @@ class Settings(_Section):
     paths: PathSettings = PathSettings()
     feeds: FeedSettings = FeedSettings()
     serve: ServeSettings = ServeSettings()
+    fetch: FetchSettings = FetchSettings()
     classify: ClassifySettings = ClassifySettings()
     sources: tuple[SourceSettings, ...] = ()
 
@@ -206,6 +282,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "paths": PathSettings,
     "feeds": FeedSettings,
     "serve": ServeSettings,
+    "fetch": FetchSettings,
     "classify": ClassifySettings,
     "sources": SourceSettings,
 }
@@ -257,7 +334,7 @@ def _describe(path: Path, data: dict[str, Any], error: Any) -> str:
         section, fields = "", ()
     if error["type"] == "extra_forbidden":
         model = _SECTIONS.get(section, Settings) if fields else Settings
-        valid = ", ".join(n for n in model.model_fields if n != "config_path")
+        valid = ", ".join(f.alias or n for n, f in model.model_fields.items() if n != "config_path")
         name = fields[-1] if fields else loc[-1]
         return f'{where}: unknown key "{name}"; valid keys are {valid}'
     if error["type"] == "missing":

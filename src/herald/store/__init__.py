@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from herald.models import TaggedArticle
+from herald.models import TaggedArticle, Validators
 from herald.normalize.identity import Known
 
 
@@ -81,6 +81,12 @@ class Store(Protocol):
 
     def record_fetch(self, source_id: str, now: datetime, error: str | None) -> None:
         """Note an attempt to read a source, and its error if it failed."""
+
+    def validators(self, url: str) -> Validators | None:
+        """The ETag and Last-Modified stored for a URL."""
+
+    def save_validators(self, url: str, validators: Validators) -> None:
+        """Remember the ETag and Last-Modified a server sent with a URL."""
 
     def fetch_states(self) -> Iterator[FetchState]:
         """Fetch state of every source ever read."""

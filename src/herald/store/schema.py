@@ -51,4 +51,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
     """,
+    # 4: validators per URL for conditional GETs (ETag, Last-Modified).
+    """
+    CREATE TABLE http_cache (
+        url           TEXT PRIMARY KEY,
+        etag          TEXT,
+        last_modified TEXT
+    );
+    """,
 )

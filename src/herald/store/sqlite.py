@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from herald.errors import StoreError
-from herald.models import Article, Evidence, Tag, TaggedArticle
+from herald.models import Article, Evidence, Tag, TaggedArticle, Validators
 from herald.normalize.identity import Known
 from herald.store import EVERYTHING, FeedQuery, FetchState
 from herald.store.schema import MIGRATIONS
@@ -197,6 +197,24 @@ class SQLiteStore:
                 """,
                 [source_id, _iso(now), error],
             )
+
+    def validators(self, url: str) -> Validators | None:
+        """The ETag and Last-Modified stored for a URL."""
+        row = self._db.execute(
+            "SELECT etag, last_modified FROM http_cache WHERE url = ?", [url]
+        ).fetchone()
+        return Validators(row["etag"], row["last_modified"]) if row else None
+
+    def save_validators(self, url: str, validators: Validators) -> None:
+        """Remember the ETag and Last-Modified a server sent with a URL."""
+        with self.transaction():
+            if validators.etag is None and validators.last_modified is None:
+                self._db.execute("DELETE FROM http_cache WHERE url = ?", [url])
+            else:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO http_cache VALUES (?, ?, ?)",
+                    [url, validators.etag, validators.last_modified],
+                )
 
     def fetch_states(self) -> Iterator[FetchState]:
         """Fetch state of every source ever read."""

@@ -1,0 +1,27 @@
+"""Reading the dates sources write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def parse_date(value: str, date_format: str | None = None) -> datetime:
+    """A date by a strptime format, else ISO 8601 (with "Z"), else a Unix time in seconds.
+
+    A result without an offset is local time in the source's zone, resolved by normalize.
+    Raises ValueError saying what was expected.
+    """
+    text = value.strip()
+    if date_format:
+        try:
+            return datetime.strptime(text, date_format)
+        except ValueError:
+            raise ValueError(f'date "{text}" does not match the format "{date_format}"') from None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromtimestamp(float(text), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f'date "{text}" is not ISO 8601; set date_format') from None
