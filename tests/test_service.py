@@ -42,8 +42,21 @@ def get_when_ready(url: str, deadline: float, **headers: str) -> httpx.Response:
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int, Path]]:
-    config = write_config(tmp_path, [bulletin_source(SAMPLE)])
+def silent_server() -> Iterator[str]:
+    """A loopback port that takes connections and never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/listing.txt"
+
+
+@pytest.fixture
+def service(
+    tmp_path: Path, silent_server: str
+) -> Iterator[tuple[subprocess.Popen[str], int, Path]]:
+    # A source that hangs must not hold back the others.
+    sources = [bulletin_source(SAMPLE), bulletin_source(silent_server, "silent")]
+    config = write_config(tmp_path, sources, extra="[fetch]\ntimeout = 15\nhost_delay = 0")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "run_scheduler.py"), "--config", str(config),
@@ -65,6 +78,8 @@ def test_service_serves_feeds_answers_304_and_stops_cleanly(
     process, port, config = service
     started = time.monotonic()
     response = get_when_ready(f"http://127.0.0.1:{port}/all.atom", started + 30)
+    # Published while the silent source still waits for its 15 s timeout.
+    assert time.monotonic() - started < 12
     assert response.headers["content-type"].startswith("application/atom+xml")
     assert response.text.count("<entry>") == 8
     etag = response.headers["etag"]

@@ -25,6 +25,8 @@ def test_default_config_is_valid_and_paths_are_relative_to_it() -> None:
     assert Path(source.url) == ROOT / "samples" / "mfa-kz-2026-03-10.txt"
     assert source.timezone == "Asia/Almaty"
     assert source.every == timedelta(minutes=30)
+    (live,) = [s for s in settings.sources if s.kind == "gov-kz"]
+    assert (live.url, live.project, live.language) == ("https://www.gov.kz", "mfa", "en")
 
 
 def test_minimal_config_gets_defaults(tmp_path: Path) -> None:

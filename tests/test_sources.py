@@ -199,3 +199,27 @@ def test_a_failing_source_leaves_the_others_published_exit_3(
     assert "sources with problems: down" in result.stderr
     assert (site.feeds / "all.atom").read_text(encoding="utf-8").count("<entry>") == 8
     assert not (site.feeds / "sources" / "down.atom").read_text("utf-8").count("<entry>")
+
+
+def test_sources_command_shows_health(tmp_path: Path, server: tuple[str, Counter[str]]) -> None:
+    url, _ = server
+    site = make_site(
+        tmp_path, bulletin_source(SAMPLE), source("down", "bulletin", f"{url}/html/news?page=7")
+    )
+    runner = CliRunner()
+    before = runner.invoke(cli, ["sources", "--config", str(site.config)])
+    assert before.exit_code == 0
+    assert [line.split()[:3] for line in before.stdout.splitlines()[1:]] == [
+        ["mfa-kz", "bulletin", "not"],
+        ["down", "bulletin", "not"],
+    ]
+    site.run_once()
+    site.run_once(NOW + timedelta(hours=1))
+    after = runner.invoke(cli, ["sources", "--config", str(site.config)]).stdout.splitlines()
+    assert after[0].split() == ["SOURCE", "KIND", "HEALTH", "LAST", "SUCCESS", "LAST",
+                                "ATTEMPT", "LAST", "ERROR"]  # fmt: skip
+    assert after[1].split()[:3] == ["mfa-kz", "bulletin", "ok"]
+    assert after[1].count("2026-03-12 10:00 UTC") == 2
+    down = after[2]
+    assert down.split()[:4] == ["down", "bulletin", "failing", "×2"]
+    assert "never" in down and "HTTP 404" in down

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from herald import __version__
@@ -10,6 +12,7 @@ from herald.fetch import DefaultFetcher, HttpFetcher
 from herald.pipeline import Pipeline
 from herald.publish import DirectoryPublisher
 from herald.settings import Settings, load_settings
+from herald.store import Store
 from herald.store.sqlite import SQLiteStore
 
 
@@ -36,3 +39,8 @@ def open_pipeline(settings: Settings, classifier: Classifier) -> Pipeline:
         ),
         DirectoryPublisher(settings.paths.output),
     )
+
+
+def reader_for(settings: Settings) -> Callable[[], Store]:
+    """Opens another connection to the configured store, for reading in parallel."""
+    return partial(SQLiteStore, settings.paths.database)

@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 import click
 
 from herald import __version__
-from herald.app import load, open_pipeline
+from herald.app import load, open_pipeline, reader_for
 from herald.classify import Classifier
 from herald.errors import ConfigError, HeraldError
 from herald.explain import explain_text
+from herald.health import sources_table
 from herald.schedule import now_utc, run_service
 from herald.serve import create_server
 from herald.settings import Settings
@@ -77,7 +78,7 @@ def run(config_path: Path, once: bool) -> None:
     try:
         pipeline = open_pipeline(settings, classifier)
         if not once:
-            sys.exit(run_service(pipeline, serve=False, host="", port=0))
+            sys.exit(run_service(pipeline, reader_for(settings), serve=False, host="", port=0))
         reports = pipeline.run_once(now_utc())
         pipeline.store.close()
     except HeraldError as exc:
@@ -101,6 +102,7 @@ def schedule(config_path: Path, serve: bool, host: str | None, port: int | None)
         pipeline = open_pipeline(settings, classifier)
         code = run_service(
             pipeline,
+            reader_for(settings),
             serve=serve,
             host=host or settings.serve.host,
             port=port or settings.serve.port,
@@ -125,6 +127,24 @@ def serve(config_path: Path, host: str | None, port: int | None) -> None:
         settings.serve.max_age,
     )
     server.run()
+
+
+@cli.command()
+@config_option
+def sources(config_path: Path) -> None:
+    """List the configured sources with their health: last success, failures, last error."""
+    settings, _ = _load(config_path)
+    from herald.store.sqlite import SQLiteStore
+
+    try:
+        store = SQLiteStore(settings.paths.database)
+    except HeraldError as exc:
+        click.echo(f"herald: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    try:
+        click.echo(sources_table(settings, store.fetch_states()))
+    finally:
+        store.close()
 
 
 @cli.command()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from herald.classify import Classifier
-from herald.collect import collect
+from herald.collect import Collected, collect
 from herald.documents import documents
 from herald.errors import HeraldError
 from herald.fetch import Fetcher
@@ -77,6 +77,10 @@ class Pipeline:
             found = collect(source, self.fetcher, self.store)
         except HeraldError as exc:
             return self.record_failure(source, str(exc), now)
+        return self.apply(source, found, now)
+
+    def apply(self, source: SourceSettings, found: Collected, now: datetime) -> SourceReport:
+        """Store what a read of a source found."""
         if found.not_modified:
             log.info('source "%s": not modified since the last run', source.id)
             self.store.record_fetch(source.id, now, None)
@@ -125,7 +129,7 @@ class Pipeline:
 
     def record_failure(self, source: SourceSettings, error: str, now: datetime) -> SourceReport:
         """Note a source that could not be read; its stored articles stay as they were."""
-        log.error('source "%s" failed, its articles are kept as they were: %s', source.id, error)
+        log.warning('source "%s" failed, its articles are kept as they were: %s', source.id, error)
         self.store.record_fetch(source.id, now, error)
         return SourceReport(source.id, error=error)
 

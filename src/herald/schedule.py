@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -14,10 +15,12 @@ from typing import IO
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from herald.errors import StoreError
+from herald.collect import Collected, collect
+from herald.errors import HeraldError, StoreError
 from herald.pipeline import Pipeline
 from herald.serve import create_server
 from herald.settings import SourceSettings
+from herald.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +68,9 @@ class SchedulerLock:
 class Service:
     """Runs every source on its interval and publishes after each update."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, open_reader: Callable[[], Store]) -> None:
         self.pipeline = pipeline
+        self._open_reader = open_reader
         self._write = threading.Lock()
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -92,9 +96,20 @@ class Service:
     def run_source(self, source: SourceSettings) -> None:
         """Fetch, store and publish for one source; never lets an error kill the job."""
         try:
-            # Storing and publishing take turns; so does fetching, which reads the store.
+            # Reading a source takes as long as its servers do, so it runs in parallel,
+            # on its own connection to the store; storing and publishing take turns.
+            reader = self._open_reader()
+            try:
+                found: Collected | str = collect(source, self.pipeline.fetcher, reader)
+            except HeraldError as exc:
+                found = str(exc)
+            finally:
+                reader.close()
             with self._write:
-                self.pipeline.update_source(source, now_utc())
+                if isinstance(found, str):
+                    self.pipeline.record_failure(source, found, now_utc())
+                else:
+                    self.pipeline.apply(source, found, now_utc())
                 self.pipeline.publish()
         except Exception:
             log.exception('update of source "%s" failed', source.id)
@@ -104,7 +119,9 @@ class Service:
         self._scheduler.shutdown(wait=True)
 
 
-def run_service(pipeline: Pipeline, *, serve: bool, host: str, port: int) -> int:
+def run_service(
+    pipeline: Pipeline, open_reader: Callable[[], Store], *, serve: bool, host: str, port: int
+) -> int:
     """Run until SIGINT or SIGTERM, then finish the current write and return 0."""
     lock = SchedulerLock(pipeline.settings.paths.database)
     lock.acquire()
@@ -115,7 +132,7 @@ def run_service(pipeline: Pipeline, *, serve: bool, host: str, port: int) -> int
         stop.set()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    service = Service(pipeline)
+    service = Service(pipeline, open_reader)
     server = None
     thread = None
     try:
