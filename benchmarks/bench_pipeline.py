@@ -60,7 +60,8 @@ def main() -> None:
         base = Path(folder)
         (base / "listing.txt").write_text(listing, encoding="utf-8")
         (base / "herald.toml").write_text(CONFIG.format(root=ROOT), encoding="utf-8")
-        settings, classifier = load(base / "herald.toml")
+        loaded = load(base / "herald.toml")
+        settings, classifier = loaded.settings, loaded.classifier
         source = settings.sources[0]
         fetched = Fetched(url="listing.txt", content=listing.encode())
         raw = parse_bulletin(fetched, source).items
@@ -76,7 +77,7 @@ def main() -> None:
             "classify (one core)", len(articles), lambda: [classifier.classify(a) for a in articles]
         )
 
-        pipeline = open_pipeline(settings, classifier)
+        pipeline = open_pipeline(loaded)
         now = datetime(2026, 3, 12, tzinfo=UTC)
         timed("first run: store all, publish", len(raw), lambda: pipeline.run_once(now))
         timed(

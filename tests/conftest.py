@@ -97,8 +97,7 @@ class Site:
 
     def pipeline(self) -> Pipeline:
         """A fresh pipeline over this site's config, as the CLI builds it."""
-        settings, classifier = load(self.config)
-        return open_pipeline(settings, classifier)
+        return open_pipeline(load(self.config))
 
     def run_once(self, now: datetime = NOW) -> list[SourceReport]:
         """One pass over all sources, like `herald run --once`."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -14,30 +16,45 @@ from herald.publish import DirectoryPublisher
 from herald.settings import Settings, load_settings
 from herald.store import Store
 from herald.store.sqlite import SQLiteStore
+from herald.translate.build import build_translator
+from herald.translate.texts import Translator
 
 
-def load(config: Path) -> tuple[Settings, Classifier]:
-    """Read and validate the configuration and the rule files; ConfigError if anything is off."""
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The validated configuration and what is built from it once, at start."""
+
+    settings: Settings
+    classifier: Classifier
+    translator: Translator | None
+
+
+def load(config: Path, environment: Mapping[str, str] | None = None) -> Loaded:
+    """Read and validate the configuration, the rule files and the translation engine's
+    language pairs; ConfigError if anything is off. The environment is read here only."""
     settings = load_settings(config)
     classifier = Classifier(
         load_country_rules(settings.classify.countries),
         load_topic_rules(settings.classify.topics),
         settings.site.home_country,
     )
-    return settings, classifier
+    translator = build_translator(settings, os.environ if environment is None else environment)
+    return Loaded(settings, classifier, translator)
 
 
-def open_pipeline(settings: Settings, classifier: Classifier) -> Pipeline:
+def open_pipeline(loaded: Loaded) -> Pipeline:
     """A pipeline over the configured SQLite store and output directory."""
+    settings = loaded.settings
     return Pipeline(
         settings,
         SQLiteStore(settings.paths.database),
-        classifier,
+        loaded.classifier,
         DefaultFetcher(
             HttpFetcher(settings.fetch, f"Herald/{__version__} (+{settings.site.base_url})"),
             settings.fetch.max_bytes,
         ),
         DirectoryPublisher(settings.paths.output),
+        loaded.translator,
     )
 
 

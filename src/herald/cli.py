@@ -12,14 +12,12 @@ from typing import Any, TypeVar
 import click
 
 from herald import __version__
-from herald.app import load, open_pipeline, reader_for
-from herald.classify import Classifier
+from herald.app import Loaded, load, open_pipeline, reader_for
 from herald.errors import ConfigError, HeraldError
 from herald.explain import explain_text
 from herald.health import sources_table
 from herald.schedule import now_utc, run_service
 from herald.serve import create_server
-from herald.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG, EXIT_SOURCES_FAILED = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,7 +39,7 @@ def config_option(command: F) -> F:
     )(command)
 
 
-def _load(config_path: Path) -> tuple[Settings, Classifier]:
+def _load(config_path: Path) -> Loaded:
     try:
         return load(config_path)
     except ConfigError as exc:
@@ -74,9 +72,10 @@ def run(config_path: Path, once: bool) -> None:
     the rest were processed and feeds written; 2 bad configuration or usage.
     Without --once, keeps running on the schedule like `herald schedule`.
     """
-    settings, classifier = _load(config_path)
+    loaded = _load(config_path)
+    settings = loaded.settings
     try:
-        pipeline = open_pipeline(settings, classifier)
+        pipeline = open_pipeline(loaded)
         if not once:
             sys.exit(run_service(pipeline, reader_for(settings), serve=False, host="", port=0))
         reports = pipeline.run_once(now_utc())
@@ -97,9 +96,10 @@ def run(config_path: Path, once: bool) -> None:
 @click.option("--port", type=int, help="Port to serve on (default: [serve] port).")
 def schedule(config_path: Path, serve: bool, host: str | None, port: int | None) -> None:
     """Run every source on its interval until SIGINT or SIGTERM."""
-    settings, classifier = _load(config_path)
+    loaded = _load(config_path)
+    settings = loaded.settings
     try:
-        pipeline = open_pipeline(settings, classifier)
+        pipeline = open_pipeline(loaded)
         code = run_service(
             pipeline,
             reader_for(settings),
@@ -119,7 +119,7 @@ def schedule(config_path: Path, serve: bool, host: str | None, port: int | None)
 @click.option("--port", type=int, help="Port to listen on (default: [serve] port).")
 def serve(config_path: Path, host: str | None, port: int | None) -> None:
     """Serve the output directory over HTTP with ETag, Last-Modified and 304s."""
-    settings, _ = _load(config_path)
+    settings = _load(config_path).settings
     server = create_server(
         settings.paths.output,
         host or settings.serve.host,
@@ -133,7 +133,7 @@ def serve(config_path: Path, host: str | None, port: int | None) -> None:
 @config_option
 def sources(config_path: Path) -> None:
     """List the configured sources with their health: last success, failures, last error."""
-    settings, _ = _load(config_path)
+    settings = _load(config_path).settings
     from herald.store.sqlite import SQLiteStore
 
     try:
@@ -155,7 +155,7 @@ def explain(config_path: Path, article_id: str) -> None:
 
     ARTICLE_ID is the entry's id as in the feed, or a unique part of it.
     """
-    settings, _ = _load(config_path)
+    settings = _load(config_path).settings
     from herald.store.sqlite import SQLiteStore
 
     store = SQLiteStore(settings.paths.database)

@@ -1,9 +1,10 @@
 """Every document of the served directory, read from the store and rendered on demand.
 
-Feeds in three formats, Atom archive pages (RFC 5005), index.html and OPML lists. Each
-feed document comes with a fingerprint of everything it is rendered from (the revisions
-of its entries, its links, the settings it shows), so a publisher that already holds a
-document with that fingerprint need not render it again. Reads the store, writes nothing.
+Feeds in three formats, Atom archive pages (RFC 5005), index.html and OPML lists, for the
+original edition and for each translated one under `<lang>/`. Each feed document comes
+with a fingerprint of everything it is rendered from (the revisions of its entries, its
+links, the settings it shows), so a publisher that already holds a document with that
+fingerprint need not render it again. Reads the store, writes nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -23,9 +24,18 @@ from herald.render.discovery import FeedGroup, FeedSummary, render_index, render
 from herald.render.feeds import FeedSpec, feed_specs
 from herald.render.jsonfeed import render_json
 from herald.render.rss import render_rss
-from herald.render.view import ARCHIVE_PAGE, FeedView, Paging, archive_path, feed_view
+from herald.render.view import (
+    ARCHIVE_PAGE,
+    ORIGINAL,
+    Edition,
+    FeedView,
+    Paging,
+    archive_path,
+    feed_view,
+)
 from herald.settings import Settings
 from herald.store import Store
+from herald.translate.texts import Translator, field_payload
 
 GROUPS = (
     ("all", "Everything"),
@@ -38,6 +48,7 @@ FORMATS: tuple[tuple[str, Callable[[FeedView], bytes]], ...] = (
     (".rss", render_rss),
     (".json", render_json),
 )
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +64,6 @@ def _fingerprint(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
 
 
-T = TypeVar("T")
-ViewMaker = Callable[[FeedSpec, Sequence[TaggedArticle], Paging, "str | None"], FeedView]
-
-
 def _once(make: Callable[[], T]) -> Callable[[], T]:
     """A function that calls `make` the first time and returns that result ever after."""
     made: list[T] = []
@@ -69,10 +76,54 @@ def _once(make: Callable[[], T]) -> Callable[[], T]:
     return get
 
 
-def _current(
-    view: ViewMaker, store: Store, spec: FeedSpec, paging: Paging, max_entries: int
-) -> FeedView:
-    return view(spec, store.articles(spec.query, max_entries), paging, None)
+@dataclass(frozen=True, slots=True)
+class _Site:
+    """What every document of a run is rendered with."""
+
+    settings: Settings
+    store: Store
+    names: dict[str, str]
+    fallback: Any  # datetime: the store's newest update, for empty feeds
+    translator: Translator | None
+
+    def view(
+        self,
+        spec: FeedSpec,
+        entries: Sequence[TaggedArticle],
+        paging: Paging,
+        edition: Edition,
+        path: str | None = None,
+    ) -> FeedView:
+        site = self.settings.site
+        return feed_view(
+            spec, entries, base_url=site.base_url, author=site.title, source_names=self.names,
+            fallback_updated=self.fallback, paging=paging, path=path,
+            edition=self.with_translations(edition, entries),
+        )  # fmt: skip
+
+    def with_translations(self, edition: Edition, entries: Sequence[TaggedArticle]) -> Edition:
+        """The edition with the kept translations of these entries."""
+        if edition.language is None or self.translator is None:
+            return edition
+        translator = self.translator
+        keys = {
+            (a.id, field): translator.key(a.language, field, field_payload(a, field))
+            for a in (t.article for t in entries)
+            for field in translator.fields
+        }
+        kept = self.store.translations(
+            edition.language, translator.engine.name, [(k, f) for (_, f), k in keys.items()]
+        )
+        found: dict[str, dict[str, str]] = {}
+        for (article_id, field), key in keys.items():
+            if (key, field) in kept:
+                found.setdefault(article_id, {})[field] = kept[(key, field)]
+        return replace(edition, translations=found)
+
+
+def _current(site: _Site, spec: FeedSpec, paging: Paging, edition: Edition) -> FeedView:
+    entries = site.store.articles(spec.query, site.settings.feeds.max_entries)
+    return site.view(spec, entries, paging, edition)
 
 
 def _render(render: Callable[[FeedView], bytes], current: Callable[[], FeedView]) -> bytes:
@@ -80,83 +131,109 @@ def _render(render: Callable[[FeedView], bytes], current: Callable[[], FeedView]
 
 
 def _archive_page(
-    view: ViewMaker, store: Store, spec: FeedSpec, paging: Paging, offset: int, path: str
+    site: _Site, spec: FeedSpec, paging: Paging, offset: int, path: str, edition: Edition
 ) -> bytes:
-    entries = store.articles(spec.query, ARCHIVE_PAGE, offset=offset, by_arrival=True)
-    return render_atom(view(spec, entries, paging, path))
+    entries = site.store.articles(spec.query, ARCHIVE_PAGE, offset=offset, by_arrival=True)
+    return render_atom(site.view(spec, entries, paging, edition, path))
 
 
-def documents(settings: Settings, store: Store, topics: TopicRules) -> Iterator[Document]:
-    """Every document, or nothing while the store is empty."""
+def editions(translator: Translator | None) -> list[Edition]:
+    """The original edition, then one per target language, each knowing the others."""
+    plain = [ORIGINAL]
+    if translator is not None:
+        plain += [
+            Edition(prefix=f"{t}/", language=t, engine=translator.engine.name)
+            for t in translator.targets
+        ]
+    return [replace(e, others=tuple(o for o in plain if o is not e)) for e in plain]
+
+
+def documents(
+    settings: Settings, store: Store, topics: TopicRules, translator: Translator | None = None
+) -> Iterator[Document]:
+    """Every document of every edition, or nothing while the store is empty."""
     fallback = store.newest_update()
     if fallback is None:
         return
-    site, max_entries = settings.site, settings.feeds.max_entries
-    names = {s.id: s.name for s in settings.sources}
+    site = _Site(settings, store, {s.id: s.name for s in settings.sources}, fallback, translator)
+    specs = feed_specs(settings, topics, store.terms("country"))
+    counts = {spec.path: store.count(spec.query) for spec in specs}
+    for edition in editions(translator):
+        yield from _edition(site, topics, specs, counts, edition)
+
+
+def _edition(
+    site: _Site,
+    topics: TopicRules,
+    specs: list[FeedSpec],
+    counts: dict[str, int],
+    edition: Edition,
+) -> Iterator[Document]:
+    settings, store = site.settings, site.store
+    max_entries, prefix = settings.feeds.max_entries, edition.prefix
     # What every document shows besides its entries; a change re-renders everything.
     context = _fingerprint(
-        __version__, site.title, site.base_url, names,
+        __version__, settings.site.title, settings.site.base_url, site.names,
         [(t.slug, t.label) for t in topics.topics], max_entries, ARCHIVE_PAGE,
+        prefix, edition.engine, [o.prefix for o in edition.others],
     )  # fmt: skip
     summaries: dict[str, list[FeedSummary]] = {slug: [] for slug, _ in GROUPS}
-
-    def view(
-        spec: FeedSpec, entries: Sequence[TaggedArticle], paging: Paging, path: str | None = None
-    ) -> FeedView:
-        return feed_view(
-            spec,
-            entries,
-            base_url=site.base_url,
-            author=site.title,
-            source_names=names,
-            fallback_updated=fallback,
-            paging=paging,
-            path=path,
-        )
-
-    for spec in feed_specs(settings, topics, store.terms("country")):
-        total = store.count(spec.query)
+    for spec in specs:
+        total = counts[spec.path]
         # A feed longer than one document is archived whole, in pages by arrival order.
         # The last page is never full, so a full page always has its successor to link
         # to and never changes again, except when one of its own entries is edited.
         pages = total // ARCHIVE_PAGE + 1 if total > max_entries else 0
-        paging = Paging(
-            complete=not pages, prev_archive=archive_path(spec.path, pages) if pages else None
-        )
-        newest = store.revisions(spec.query, max_entries)
-        mark = _fingerprint(context, spec, paging, newest, None if newest else fallback)
 
-        current = _once(partial(_current, view, store, spec, paging, max_entries))
+        def page_path(number: int, spec: FeedSpec = spec) -> str:
+            return prefix + archive_path(spec.path, number)
+
+        paging = Paging(complete=not pages, prev_archive=page_path(pages) if pages else None)
+        newest = store.revisions(spec.query, max_entries)
+        mark = _fingerprint(context, spec, paging, newest, None if newest else site.fallback)
+        current = _once(partial(_current, site, spec, paging, edition))
         for suffix, render in FORMATS:
-            yield Document(f"{spec.path}{suffix}", mark, partial(_render, render, current))
+            yield Document(f"{prefix}{spec.path}{suffix}", mark, partial(_render, render, current))
         for page in range(1, pages + 1):
             offset = (page - 1) * ARCHIVE_PAGE
             page_paging = Paging(
                 archive=True,
-                current=spec.path,
-                prev_archive=archive_path(spec.path, page - 1) if page > 1 else None,
-                next_archive=archive_path(spec.path, page + 1) if page < pages else None,
+                current=prefix + spec.path,
+                prev_archive=page_path(page - 1) if page > 1 else None,
+                next_archive=page_path(page + 1) if page < pages else None,
             )
             revisions = store.revisions(spec.query, ARCHIVE_PAGE, offset=offset, by_arrival=True)
-            path = archive_path(spec.path, page)
-
             yield Document(
-                f"{path}.atom",
+                f"{page_path(page)}.atom",
                 _fingerprint(context, spec, page_paging, revisions),
-                partial(_archive_page, view, store, spec, page_paging, offset, path),
+                partial(
+                    _archive_page,
+                    site,
+                    spec,
+                    page_paging,
+                    offset,
+                    archive_path(spec.path, page),
+                    edition,
+                ),
             )
         summaries[spec.path.split("/")[0]].append(
-            FeedSummary(spec.name, spec.path, total, store.newest_update(spec.query))
+            FeedSummary(spec.name, prefix + spec.path, total, store.newest_update(spec.query))
         )
 
+    title = settings.site.title + (f" ({edition.language})" if edition.language else "")
+    base = settings.site.base_url
     groups = [FeedGroup(name, slug, tuple(summaries[slug])) for slug, name in GROUPS]
-    yield Document("index.html", None, partial(render_index, site.title, site.base_url, groups))
+    languages = [(o.language or "original", o.prefix) for o in edition.others]
     yield Document(
-        "feeds.opml", None, partial(render_opml, f"{site.title}: all feeds", site.base_url, groups)
+        f"{prefix}index.html", None, partial(render_index, title, base, groups, prefix, languages)
+    )
+    yield Document(
+        f"{prefix}feeds.opml", None, partial(render_opml, f"{title}: all feeds", base, groups)
     )
     for group in groups:
         if group.slug in ("topics", "countries"):
-            title = f"{site.title}: {group.name.lower()}"
             yield Document(
-                f"{group.slug}.opml", None, partial(render_opml, title, site.base_url, [group])
+                f"{prefix}{group.slug}.opml",
+                None,
+                partial(render_opml, f"{title}: {group.name.lower()}", base, [group]),
             )

@@ -19,3 +19,7 @@ class ParseError(HeraldError):
 
 class StoreError(HeraldError):
     """The store is unusable (newer schema, locked by another scheduler)."""
+
+
+class TranslationError(HeraldError):
+    """A translation engine failed; the entry is published untranslated and tried again."""

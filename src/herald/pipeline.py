@@ -19,6 +19,8 @@ from herald.normalize.identity import first_of_each, resolve_ids
 from herald.publish import Publisher
 from herald.settings import Settings, SourceSettings
 from herald.store import Store
+from herald.translate.stage import TranslationReport, translate_missing
+from herald.translate.texts import Translator
 from herald.update import Outcome, decide
 
 log = logging.getLogger(__name__)
@@ -58,18 +60,27 @@ class Pipeline:
         classifier: Classifier,
         fetcher: Fetcher,
         publisher: Publisher,
+        translator: Translator | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.classifier = classifier
         self.fetcher = fetcher
         self.publisher = publisher
+        self.translator = translator
 
     def run_once(self, now: datetime) -> list[SourceReport]:
-        """Update every source, then publish the feeds."""
+        """Update every source, translate what is new, then publish the feeds."""
         reports = [self.update_source(source, now) for source in self.settings.sources]
+        self.translate(now)
         self.publish()
         return reports
+
+    def translate(self, now: datetime) -> list[TranslationReport]:
+        """Translate what is not translated yet, within the cap; nothing when not configured."""
+        if self.translator is None:
+            return []
+        return translate_missing(self.store, self.translator, now)
 
     def update_source(self, source: SourceSettings, now: datetime) -> SourceReport:
         """Read one source and store what it says; a failure stores nothing."""
@@ -137,7 +148,8 @@ class Pipeline:
         """Render every document and write the ones whose bytes changed."""
         report = PublishReport()
         paths = []
-        for document in documents(self.settings, self.store, self.classifier.topic_rules):
+        topics = self.classifier.topic_rules
+        for document in documents(self.settings, self.store, topics, self.translator):
             paths.append(document.path)
             mark = document.fingerprint
             if mark is not None and self.publisher.is_current(document.path, mark):

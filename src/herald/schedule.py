@@ -110,6 +110,7 @@ class Service:
                     self.pipeline.record_failure(source, found, now_utc())
                 else:
                     self.pipeline.apply(source, found, now_utc())
+                self.pipeline.translate(now_utc())
                 self.pipeline.publish()
         except Exception:
             log.exception('update of source "%s" failed', source.id)

@@ -106,6 +106,55 @@ class FetchSettings(_Section):
     host_delay: float = Field(default=1.0, ge=0, description="between requests to one host")
 
 
+ENGINES = ("apertium", "libretranslate", "deepl", "openai")
+FIELDS = ("title", "summary", "content")
+
+
+class TranslateSettings(_Section):
+    """[translate]: which languages every feed is also published in, and by what engine."""
+
+    targets: tuple[str, ...] = ()
+    engine: str = "apertium"
+    url: str | None = None  # the engine's API; for apertium, its command (default "apertium")
+    api_key_env: str | None = None  # the name of the environment variable with the key
+    model: str | None = None  # openai: the model to ask
+    fields: tuple[str, ...] = FIELDS
+    glossary: tuple[str, ...] = ()  # terms never translated: names, organizations, acronyms
+    max_chars: int = Field(default=200_000, ge=0)  # characters sent per run, at most
+    timeout: float = Field(default=60.0, gt=0)
+
+    @field_validator("targets")
+    @classmethod
+    def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for code in value:
+            if not _LANGUAGE.match(code):
+                raise ValueError(f'"{code}" is not a language code; write e.g. "es"')
+        return value
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, value: str) -> str:
+        if value not in ENGINES:
+            raise ValueError(f'unknown engine "{value}"; use one of {", ".join(ENGINES)}')
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _fields(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if name not in FIELDS:
+                raise ValueError(f'unknown field "{name}"; use some of {", ".join(FIELDS)}')
+        return value
+
+    @model_validator(mode="after")
+    def _engine_needs(self) -> TranslateSettings:
+        if self.engine in ("libretranslate", "deepl", "openai") and self.targets and not self.url:
+            raise ValueError(f'engine "{self.engine}" needs url, the address of its API')
+        if self.engine == "openai" and self.targets and not self.model:
+            raise ValueError('engine "openai" needs model, e.g. model = "llama3.1"')
+        return self
+
+
 class ClassifySettings(_Section):
     """[classify]: the rule files for countries and topics."""
 
@@ -264,6 +313,7 @@ class Settings(_Section):
     feeds: FeedSettings = FeedSettings()
     serve: ServeSettings = ServeSettings()
     fetch: FetchSettings = FetchSettings()
+    translate: TranslateSettings = TranslateSettings()
     classify: ClassifySettings = ClassifySettings()
     sources: tuple[SourceSettings, ...] = ()
 
@@ -283,6 +333,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "feeds": FeedSettings,
     "serve": ServeSettings,
     "fetch": FetchSettings,
+    "translate": TranslateSettings,
     "classify": ClassifySettings,
     "sources": SourceSettings,
 }

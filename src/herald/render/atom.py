@@ -39,23 +39,35 @@ def render_atom(view: FeedView) -> bytes:
         fe.author(name=entry.author)
         if entry.url:
             fe.link(href=entry.url, rel="alternate", type="text/html")
+        for hreflang, href in entry.alternates:
+            fe.link(href=href, rel="alternate", type="application/atom+xml", hreflang=hreflang)
+        if entry.translated_by:
+            fe.contributor(name=f"{entry.translated_by} (machine translation)")
         if entry.summary:
             fe.summary(entry.summary)
         fe.content(entry.content_html, type="html")
         for c in entry.categories:
             fe.category(term=c.term, scheme=c.scheme, label=c.label)
     document: bytes = fg.atom_str(pretty=True)
-    if paging.archive or paging.complete:
-        document = _mark_history(document, "archive" if paging.archive else "complete")
+    marker = "archive" if paging.archive else "complete" if paging.complete else None
+    foreign = [e.language != view.language for e in view.entries]
+    if marker or any(foreign):
+        document = _amend(document, marker, view, foreign)
     return document
 
 
-def _mark_history(document: bytes, marker: str) -> bytes:
-    """Add RFC 5005's fh:archive or fh:complete, which feedgen does not know."""
+def _amend(document: bytes, marker: str | None, view: FeedView, foreign: list[bool]) -> bytes:
+    """What feedgen cannot write: RFC 5005's fh:archive or fh:complete, and xml:lang on an
+    entry whose language is not the feed's (an entry not yet translated)."""
     root = etree.fromstring(document)
-    element = etree.Element(f"{{{HISTORY}}}{marker}", nsmap={"fh": HISTORY})
-    element.tail = root[0].tail
-    root.insert(0, element)
-    etree.cleanup_namespaces(root, top_nsmap={"fh": HISTORY})
+    if marker:
+        element = etree.Element(f"{{{HISTORY}}}{marker}", nsmap={"fh": HISTORY})
+        element.tail = root[0].tail
+        root.insert(0, element)
+        etree.cleanup_namespaces(root, top_nsmap={"fh": HISTORY})
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    for element, entry, differs in zip(entries, view.entries, foreign, strict=True):
+        if differs:
+            element.set("{http://www.w3.org/XML/1998/namespace}lang", entry.language)
     result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return result

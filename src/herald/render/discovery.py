@@ -35,8 +35,18 @@ class FeedGroup:
     feeds: tuple[FeedSummary, ...]
 
 
-def render_index(title: str, base_url: str, groups: Sequence[FeedGroup]) -> bytes:
-    """A page for people: every feed with its size, last update and three formats."""
+def render_index(
+    title: str,
+    base_url: str,
+    groups: Sequence[FeedGroup],
+    prefix: str = "",
+    languages: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """A page for people: every feed with its size, last update and three formats.
+
+    `prefix` is where this edition lives ("es/"); `languages` lists the other editions
+    as (name, prefix), linked at the top.
+    """
     discovery = [
         f'<link rel="alternate" type="{media}" title="{escape(feed.name)} ({name})" '
         f'href="{escape(base_url + feed.path + suffix)}">'
@@ -51,8 +61,9 @@ def render_index(title: str, base_url: str, groups: Sequence[FeedGroup]) -> byte
             continue
         rows = []
         for feed in group.feeds:
+            local = feed.path.removeprefix(prefix)
             links = " · ".join(
-                f'<a href="{escape(feed.path + suffix)}">{name}</a>' for suffix, name, _ in FORMATS
+                f'<a href="{escape(local + suffix)}">{name}</a>' for suffix, name, _ in FORMATS
             )
             updated = feed.updated.strftime("%Y-%m-%d %H:%M UTC") if feed.updated else "—"
             rows.append(
@@ -68,6 +79,12 @@ def render_index(title: str, base_url: str, groups: Sequence[FeedGroup]) -> byte
     opml = " · ".join(
         f'<a href="{g.slug}.opml">{escape(g.name)}</a>' for g in groups if g.slug != "all"
     )
+    up = "../" * prefix.count("/")
+    other = " · ".join(
+        f'<a href="{escape(up + edition)}index.html">{escape(name)}</a>'
+        for name, edition in languages
+    )
+    other_line = f"<p>Also in: {other}</p>\n" if other else ""
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -87,7 +104,7 @@ td.n {{ text-align: right; }}
 <p>Subscribe to any feed below in your feed reader. Every feed comes as Atom, RSS and
 JSON Feed; older entries of a long feed are in its archive, linked from the Atom feed.
 Whole groups: <a href="feeds.opml">all feeds</a> · {opml} (OPML).</p>
-{chr(10).join(sections)}
+{other_line}{chr(10).join(sections)}
 </body>
 </html>
 """

@@ -33,6 +33,7 @@ def render_json(view: FeedView) -> bytes:
             "authors": [{"name": entry.author}],
             "tags": [c.label for c in entry.categories],
             "language": entry.language,
+            **({"_herald": {"translated_by": entry.translated_by}} if entry.translated_by else {}),
         }
         for entry in view.entries
     ]

@@ -32,6 +32,8 @@ def render_rss(view: FeedView) -> bytes:
         fe.pubDate(entry.published)
         # RSS's <author> must be an e-mail address; a name goes in dc:creator.
         fe.dc.dc_creator(entry.author)
+        if entry.translated_by:
+            fe.dc.dc_contributor(f"{entry.translated_by} (machine translation)")
         for c in entry.categories:
             fe.category(term=c.term, scheme=c.scheme, label=c.label)
     document: bytes = fg.rss_str(pretty=True)

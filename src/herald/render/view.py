@@ -5,11 +5,13 @@ Building the view is where Herald decides what a feed says; the renderers only s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from herald.models import TaggedArticle
+from herald.normalize.identity import HERALD_NAMESPACE
 from herald.render.feeds import FAMILY_DIRS, FeedSpec
 
 ARCHIVE_PAGE = 100  # entries per archive page; fixed, so full pages never change
@@ -38,6 +40,8 @@ class EntryView:
     url: str | None
     language: str
     categories: tuple[Category, ...]
+    translated_by: str | None = None  # the engine, when the text is a machine translation
+    alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, URL) of other language versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,23 +74,60 @@ class FeedView:
         return f"{self.base_url}{path}{suffix}"
 
 
-def entry_view(tagged: TaggedArticle, base_url: str, source_names: Mapping[str, str]) -> EntryView:
-    """An article as an entry: its tags that passed become categories."""
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One language version of the whole feed tree: the original, or a translation."""
+
+    prefix: str = ""  # "" for the original, "es/" for Spanish
+    language: str | None = None  # None: each entry in its own language
+    engine: str | None = None
+    # Kept translations of the entries being rendered: article id -> field -> text.
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    others: tuple[Edition, ...] = ()  # the other language versions, to link entries to
+
+    def entry_id(self, original: str) -> str:
+        """A translated entry's own permanent id; the original keeps its id."""
+        if self.language is None:
+            return original
+        return f"urn:uuid:{uuid.uuid5(HERALD_NAMESPACE, original + chr(31) + self.language)}"
+
+
+ORIGINAL = Edition()
+
+
+def entry_view(
+    tagged: TaggedArticle,
+    base_url: str,
+    source_names: Mapping[str, str],
+    edition: Edition = ORIGINAL,
+    path: str = "",
+) -> EntryView:
+    """An article as an entry of an edition: translated fields where a translation is kept,
+    the original text (in its own language) where not yet."""
     a = tagged.article
+    translated = edition.translations.get(a.id, {})
+    is_translated = (
+        edition.language is not None and edition.language != a.language and any(translated.values())
+    )
     return EntryView(
-        id=a.id,
-        title=a.title,
+        id=edition.entry_id(a.id),
+        title=translated.get("title", a.title),
         published=a.published,
         updated=a.updated,
         author=source_names.get(a.source_id, a.source_id),
-        content_html=a.content_html,
-        summary=a.summary,
+        content_html=translated.get("content", a.content_html),
+        summary=translated.get("summary", a.summary),
         url=a.url,
-        language=a.language,
+        language=edition.language if is_translated and edition.language else a.language,
         categories=tuple(
             Category(t.term, f"{base_url}{FAMILY_DIRS[t.family]}/", t.label)
             for t in tagged.tags
             if t.passed
+        ),
+        translated_by=edition.engine if is_translated else None,
+        alternates=tuple(
+            (other.language or a.language, f"{base_url}{other.prefix}{path}.atom")
+            for other in edition.others
         ),
     )
 
@@ -101,6 +142,7 @@ def feed_view(
     fallback_updated: datetime,
     paging: Paging = Paging(),
     path: str | None = None,
+    edition: Edition = ORIGINAL,
 ) -> FeedView:
     """The view of one feed document, newest entry first.
 
@@ -109,17 +151,24 @@ def feed_view(
     """
     ordered = sorted(entries, key=lambda t: (t.article.published, t.article.id), reverse=True)
     languages = {t.article.language for t in ordered}
+    own_path = edition.prefix + (path or spec.path)
     return FeedView(
-        id=spec.feed_id(base_url),
-        title=spec.title,
-        path=path or spec.path,
+        id=_edition_feed_id(base_url, edition.prefix + spec.path)
+        if edition.prefix
+        else spec.feed_id(base_url),
+        title=spec.title if edition.language is None else f"{spec.title} ({edition.language})",
+        path=own_path,
         base_url=base_url,
         updated=max((t.article.updated for t in ordered), default=fallback_updated),
-        language=languages.pop() if len(languages) == 1 else None,
+        language=edition.language or (languages.pop() if len(languages) == 1 else None),
         author=author,
-        entries=tuple(entry_view(t, base_url, source_names) for t in ordered),
+        entries=tuple(entry_view(t, base_url, source_names, edition, spec.path) for t in ordered),
         paging=paging,
     )
+
+
+def _edition_feed_id(base_url: str, path: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(HERALD_NAMESPACE, 'feed' + chr(31) + base_url + path)}"
 
 
 def archive_path(path: str, page: int) -> str:

@@ -88,6 +88,24 @@ class Store(Protocol):
     def save_validators(self, url: str, validators: Validators) -> None:
         """Remember the ETag and Last-Modified a server sent with a URL."""
 
+    def translation_keys(self, target: str, engine: str) -> set[tuple[str, str]]:
+        """(text hash, field) of every translation kept for a target and engine."""
+
+    def translations(
+        self, target: str, engine: str, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        """The kept translations among `keys` ((text hash, field) pairs)."""
+
+    def save_translations(
+        self,
+        target: str,
+        engine: str,
+        rows: Iterable[tuple[str, str, str]],
+        article_ids: Iterable[str],
+        now: datetime,
+    ) -> None:
+        """Keep (text hash, field, text) translations; the articles' documents re-render."""
+
     def fetch_states(self) -> Iterator[FetchState]:
         """Fetch state of every source ever read."""
 

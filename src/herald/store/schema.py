@@ -59,4 +59,16 @@ MIGRATIONS: tuple[str, ...] = (
         last_modified TEXT
     );
     """,
+    # 5: translations, each text translated once per field, target language and engine.
+    """
+    CREATE TABLE translations (
+        hash    TEXT NOT NULL,
+        field   TEXT NOT NULL,
+        target  TEXT NOT NULL,
+        engine  TEXT NOT NULL,
+        text    TEXT NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (hash, field, target, engine)
+    );
+    """,
 )

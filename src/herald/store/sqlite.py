@@ -216,6 +216,51 @@ class SQLiteStore:
                     [url, validators.etag, validators.last_modified],
                 )
 
+    def translation_keys(self, target: str, engine: str) -> set[tuple[str, str]]:
+        """(text hash, field) of every translation kept for a target and engine."""
+        rows = self._db.execute(
+            "SELECT hash, field FROM translations WHERE target = ? AND engine = ?",
+            [target, engine],
+        )
+        return {(r[0], r[1]) for r in rows}
+
+    def translations(
+        self, target: str, engine: str, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        """The kept translations among `keys` ((text hash, field) pairs)."""
+        found: dict[tuple[str, str], str] = {}
+        wanted = sorted(set(keys))
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start : start + 400]
+            hashes = sorted({h for h, _ in chunk})
+            marks = ",".join("?" * len(hashes))
+            rows = self._db.execute(
+                f"SELECT hash, field, text FROM translations WHERE target = ? AND engine = ?"
+                f" AND hash IN ({marks})",
+                [target, engine, *hashes],
+            )
+            found.update(((r[0], r[1]), r[2]) for r in rows if (r[0], r[1]) in set(chunk))
+        return found
+
+    def save_translations(
+        self,
+        target: str,
+        engine: str,
+        rows: Iterable[tuple[str, str, str]],
+        article_ids: Iterable[str],
+        now: datetime,
+    ) -> None:
+        """Keep (text hash, field, text) translations; the articles' documents re-render."""
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
+                [(h, f, target, engine, text, _iso(now)) for h, f, text in rows],
+            )
+            self._db.executemany(
+                "UPDATE articles SET revision = revision + 1 WHERE id = ?",
+                [(i,) for i in sorted(set(article_ids))],
+            )
+
     def fetch_states(self) -> Iterator[FetchState]:
         """Fetch state of every source ever read."""
         for r in self._db.execute("SELECT * FROM fetch_state ORDER BY source_id"):

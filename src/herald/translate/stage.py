@@ -1,0 +1,120 @@
+"""The translate stage: find what is not yet translated, send it, keep the answers."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from herald.errors import TranslationError
+from herald.store import EVERYTHING, Store
+from herald.translate.texts import Translator, field_payload, field_result
+
+log = logging.getLogger(__name__)
+CHUNK_CHARS = 40_000  # characters per request or process
+
+
+@dataclass
+class TranslationReport:
+    """What one run sent to an engine for one target language."""
+
+    engine: str
+    target: str
+    chars_sent: int = 0
+    cache_hits: int = 0
+    translated: int = 0
+    left_for_later: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    key: str
+    field: str
+    payload: str
+    article_ids: list[str]  # every article whose field reads so
+
+
+def translate_missing(
+    store: Store, translator: Translator, now: datetime
+) -> list[TranslationReport]:
+    """Translate, newest article first, every field not yet translated, within the cap.
+
+    An engine that fails stops this run's translating for that language; the entries are
+    published untranslated and tried again next run.
+    """
+    articles = [t.article for t in store.articles(EVERYTHING, 10**9)]
+    budget = translator.max_chars
+    reports = []
+    name = translator.engine.name
+    for target in translator.targets:
+        report = TranslationReport(name, target)
+        reports.append(report)
+        known = store.translation_keys(target, name)
+        pending: dict[str, dict[tuple[str, str], _Job]] = defaultdict(dict)
+        for article in articles:
+            if article.language == target:
+                continue
+            for field in translator.fields:
+                payload = field_payload(article, field)
+                if not payload.strip():
+                    continue
+                key = translator.key(article.language, field, payload)
+                if (key, field) in known:
+                    report.cache_hits += 1
+                else:
+                    job = pending[article.language].setdefault(
+                        (key, field), _Job(key, field, payload, [])
+                    )
+                    job.article_ids.append(article.id)
+        for language, jobs in pending.items():
+            queue = list(jobs.values())
+            while queue and report.error is None:
+                chunk: list[_Job] = []
+                size = 0
+                while queue and size + len(queue[0].payload) <= min(budget, CHUNK_CHARS):
+                    size += len(queue[0].payload)
+                    chunk.append(queue.pop(0))
+                if not chunk:
+                    break  # the cap is reached: the rest waits for the next run
+                try:
+                    _send(store, translator, chunk, language, target, now, report)
+                except TranslationError as exc:
+                    report.error = str(exc)
+                    log.warning("translation to %s stopped for this run: %s", target, exc)
+                budget -= size
+                report.chars_sent += size
+            report.left_for_later += len(queue)
+        log.info(
+            "translation %s -> %s: %d characters sent, %d translated, %d cache hits, %d left",
+            name, target, report.chars_sent, report.translated, report.cache_hits,
+            report.left_for_later,
+        )  # fmt: skip
+    return reports
+
+
+def _send(
+    store: Store,
+    translator: Translator,
+    chunk: list[_Job],
+    language: str,
+    target: str,
+    now: datetime,
+    report: TranslationReport,
+) -> None:
+    glossary = translator.glossary
+    answers = translator.engine.translate(
+        [glossary.protect(job.payload) for job in chunk], language, target
+    )
+    rows: list[tuple[str, str, str]] = []
+    ids: list[str] = []
+    for job, answer in zip(chunk, answers, strict=True):
+        text = field_result(job.field, glossary.restore(answer))
+        if not text.strip():  # an empty answer to a text is garbage, not a translation
+            report.left_for_later += 1
+            continue
+        rows.append((job.key, job.field, text))
+        ids.extend(job.article_ids)
+    store.save_translations(target, translator.engine.name, rows, ids, now)
+    report.translated += len(rows)
