@@ -8,6 +8,7 @@ from lxml import etree
 from herald.render.view import FeedView
 
 HISTORY = "http://purl.org/syndication/history/1.0"
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def render_atom(view: FeedView) -> bytes:
@@ -37,10 +38,6 @@ def render_atom(view: FeedView) -> bytes:
         fe.published(entry.published)
         fe.updated(entry.updated)
         fe.author(name=entry.author)
-        if entry.url:
-            fe.link(href=entry.url, rel="alternate", type="text/html")
-        for hreflang, href in entry.alternates:
-            fe.link(href=href, rel="alternate", type="application/atom+xml", hreflang=hreflang)
         if entry.translated_by:
             fe.contributor(name=f"{entry.translated_by} (machine translation)")
         if entry.summary:
@@ -48,26 +45,34 @@ def render_atom(view: FeedView) -> bytes:
         fe.content(entry.content_html, type="html")
         for c in entry.categories:
             fe.category(term=c.term, scheme=c.scheme, label=c.label)
-    document: bytes = fg.atom_str(pretty=True)
-    marker = "archive" if paging.archive else "complete" if paging.complete else None
-    foreign = [e.language != view.language for e in view.entries]
-    if marker or any(foreign):
-        document = _amend(document, marker, view, foreign)
-    return document
+    return _amend(fg.atom_str(pretty=True), view)
 
 
-def _amend(document: bytes, marker: str | None, view: FeedView, foreign: list[bool]) -> bytes:
-    """What feedgen cannot write: RFC 5005's fh:archive or fh:complete, and xml:lang on an
-    entry whose language is not the feed's (an entry not yet translated)."""
+def _amend(document: bytes, view: FeedView) -> bytes:
+    """What feedgen cannot write: RFC 5005's fh:archive or fh:complete; xml:lang on an entry
+    whose language is not the feed's (one not yet translated); and entry links with their
+    rel, type and hreflang (feedgen 1.0 drops an entry link's attributes)."""
     root = etree.fromstring(document)
+    paging = view.paging
+    marker = "archive" if paging.archive else "complete" if paging.complete else None
     if marker:
         element = etree.Element(f"{{{HISTORY}}}{marker}", nsmap={"fh": HISTORY})
         element.tail = root[0].tail
         root.insert(0, element)
         etree.cleanup_namespaces(root, top_nsmap={"fh": HISTORY})
-    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
-    for element, entry, differs in zip(entries, view.entries, foreign, strict=True):
-        if differs:
+    for element, entry in zip(root.findall(f"{ATOM}entry"), view.entries, strict=True):
+        if entry.language != view.language:
             element.set("{http://www.w3.org/XML/1998/namespace}lang", entry.language)
+        links = [{"href": entry.url, "rel": "alternate", "type": "text/html"}] if entry.url else []
+        links += [
+            {"href": href, "rel": "alternate", "type": "application/atom+xml", "hreflang": lang}
+            for lang, href in entry.alternates
+        ]
+        title = element.find(f"{ATOM}title")
+        assert title is not None
+        for link in reversed(links):
+            added = etree.Element(f"{ATOM}link", link)
+            added.tail = title.tail
+            title.addnext(added)
     result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return result

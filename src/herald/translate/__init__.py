@@ -15,6 +15,7 @@ class Engine(Protocol):
     """A machine-translation engine."""
 
     name: str
+    glossary_style: str  # "tag" or "word": the placeholder for glossary terms it keeps best
 
     def check_pair(self, source: str, target: str) -> str | None:
         """Why the engine cannot translate source -> target, or None if it can."""

@@ -7,9 +7,11 @@ HTML format handler leaves alone, and split again afterwards.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 
 import pycountry
 
@@ -31,14 +33,22 @@ class Apertium:
     """Translates with the `apertium` command: `apertium -u -f html eng-spa`."""
 
     name = "apertium"
+    glossary_style = "word"
 
     def __init__(self, command: str = "apertium", timeout: float = 120.0) -> None:
         self._command = command
         self._timeout = timeout
 
-    @cache  # noqa: B019 - one engine per process; the list of pairs does not change
+    @cache  # noqa: B019 - one engine per process; the installed pairs do not change
     def pairs(self) -> frozenset[str]:
-        """The language pairs installed, as `apertium -l` lists them."""
+        """The language pairs installed: the mode files next to the command, which is what
+        `apertium -l` lists, so that checking a pair runs no process."""
+        found = shutil.which(self._command)
+        if found is None:
+            raise TranslationError(f"no {self._command!r} command on PATH")
+        modes = Path(found).resolve().parent.parent / "share" / "apertium" / "modes"
+        if modes.is_dir():
+            return frozenset(p.stem for p in modes.glob("*.mode"))
         try:
             listed = subprocess.run(
                 [self._command, "-l"], capture_output=True, text=True, timeout=30, check=True

@@ -105,7 +105,9 @@ def _send(
 ) -> None:
     glossary = translator.glossary
     answers = translator.engine.translate(
-        [glossary.protect(job.payload) for job in chunk], language, target
+        [glossary.protect(job.payload, translator.engine.glossary_style) for job in chunk],
+        language,
+        target,
     )
     rows: list[tuple[str, str, str]] = []
     ids: list[str] = []

@@ -69,6 +69,7 @@ class LibreTranslate:
     """POST /translate with q, source, target, format=html, api_key."""
 
     name = "libretranslate"
+    glossary_style = "tag"
 
     def __init__(self, url: str, api_key: str | None, timeout: float) -> None:
         self._client = _Client(self.name, url, timeout, {})
@@ -113,6 +114,7 @@ class DeepL:
     """POST /v2/translate with tag_handling=html and the key in the Authorization header."""
 
     name = "deepl"
+    glossary_style = "tag"
 
     def __init__(self, url: str, api_key: str | None, timeout: float) -> None:
         headers = {"Authorization": f"DeepL-Auth-Key {api_key}"} if api_key else {}
@@ -152,6 +154,7 @@ class OpenAIChat:
     """An OpenAI-compatible chat completions API (also Ollama, vLLM, llama.cpp)."""
 
     name = "openai"
+    glossary_style = "tag"
 
     def __init__(self, url: str, api_key: str | None, model: str, timeout: float) -> None:
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
