@@ -24,13 +24,15 @@ class _Client:
     def __init__(self, name: str, url: str, timeout: float, headers: dict[str, str]) -> None:
         self.name = name
         self._url = url
-        self._http = httpx.Client(timeout=timeout, headers=headers)
+        self._timeout = timeout
+        self._headers = headers
 
     def post(self, path: str, payload: dict[str, Any]) -> Any:
         url = self._url.rstrip("/") + path
         for attempt in range(2):
             try:
-                response = self._http.post(url, json=payload)
+                with httpx.Client(timeout=self._timeout, headers=self._headers) as http:
+                    response = http.post(url, json=payload)
             except httpx.HTTPError as exc:
                 raise TranslationError(f"{self.name}: {type(exc).__name__}: {exc}") from exc
             if response.status_code == 429 or response.status_code >= 500:
