@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from herald.serve import create_server
+from herald.serve import create_app
+
+from .servers import running
 
 FEED = "<?xml version='1.0' encoding='UTF-8'?>\n<feed>" + "<entry/>" * 200 + "</feed>\n"
 
@@ -39,19 +39,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     (tmp_path / "secret.txt").write_text("outside the output directory", encoding="utf-8")
     (root / "escape").symlink_to(tmp_path)
     (root / "leak.atom").symlink_to(tmp_path / "secret.txt")
-    server = create_server(root, "127.0.0.1", 0, max_age=120)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "server did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}", root
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with running(create_app(root, max_age=120)) as url:
+        yield url, root
 
 
 @pytest.mark.parametrize(

@@ -118,7 +118,7 @@ class Pipeline:
             try:
                 articles.append(normalize(raw, source.id, source.timezone, source.language))
             except ValueError as exc:  # one bad item never stops the others
-                report.problems.append(f'source "{source.id}", line {raw.line}: skipped: {exc}')
+                report.problems.append(ParseProblem(raw.line, str(exc)).describe(source.id))
                 log.warning("%s", report.problems[-1])
         with self.store.transaction():
             known = self.store.known(source.id, {a.published for a in articles})
