@@ -70,6 +70,8 @@ def service(
         if process.poll() is None:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def test_service_serves_feeds_answers_304_and_stops_cleanly(
@@ -87,7 +89,8 @@ def test_service_serves_feeds_answers_304_and_stops_cleanly(
 
     again = httpx.get(f"http://127.0.0.1:{port}/all.atom", headers={"If-None-Match": etag})
     assert again.status_code == 304
-    assert httpx.get(f"http://127.0.0.1:{port}/countries/be.atom").status_code == 200
+    # Files are published one after another; the country feeds come after all.atom.
+    get_when_ready(f"http://127.0.0.1:{port}/countries/be.atom", started + 30)
     assert httpx.get(f"http://127.0.0.1:{port}/countries/kz.atom").status_code == 404
 
     # A second scheduler on the same database is refused with a clear message.
