@@ -23,6 +23,7 @@ from herald.models import Fetched  # noqa: E402
 from herald.normalize import normalize  # noqa: E402
 from herald.parse.bulletin import parse_bulletin  # noqa: E402
 
+SAMPLE = "mfa-kz-2026-03-10.txt"
 CONFIG = """
 [site]
 base_url = "http://127.0.0.1:8080/"
@@ -45,7 +46,7 @@ def timed(label: str, count: int, work: object) -> float:
     start = time.perf_counter()
     work()  # type: ignore[operator]
     seconds = time.perf_counter() - start
-    print(f"{label:<44} {seconds:8.3f} s  {count / seconds:10.0f} entries/s")
+    print(f"{label:<50} {seconds:8.3f} s  {count / seconds:10.0f} entries/s")
     return seconds
 
 
@@ -74,7 +75,19 @@ def main() -> None:
             lambda: [normalize(r, source.id, source.timezone, source.language) for r in raw],
         )
         timed(
-            "classify (one core)", len(articles), lambda: [classifier.classify(a) for a in articles]
+            "classify, synthetic entries (one core)",
+            len(articles),
+            lambda: [classifier.classify(a) for a in articles],
+        )
+        sample = Fetched(url="sample", content=(ROOT / "samples" / SAMPLE).read_bytes())
+        real = [
+            normalize(r, source.id, source.timezone, source.language)
+            for r in parse_bulletin(sample, source).items
+        ] * 250
+        timed(
+            "classify, the sample's 8 entries x250 (one core)",
+            len(real),
+            lambda: [classifier.classify(a) for a in real],
         )
 
         pipeline = open_pipeline(loaded)

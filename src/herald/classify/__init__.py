@@ -10,7 +10,7 @@ from typing import Any
 import pycountry
 
 from herald.classify.countries import CountryRules, CountryTagger, country_label
-from herald.classify.matching import places
+from herald.classify.matching import article_text
 from herald.classify.topics import TopicRule, TopicRules, TopicTagger
 from herald.errors import ConfigError
 from herald.models import Article, TaggedArticle
@@ -30,8 +30,8 @@ class Classifier:
 
     def classify(self, article: Article) -> TaggedArticle:
         """The article with its country and topic tags."""
-        found = places(article)
-        tags = self._countries.tag(found) + self._topics.tag(found)
+        text = article_text(article)
+        tags = self._countries.tag(text) + self._topics.tag(text)
         return TaggedArticle(article, tuple(tags))
 
 

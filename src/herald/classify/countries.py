@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 import pycountry
 from babel import Locale
 
-from herald.classify.matching import PhraseMatcher, Place, match_form
+from herald.classify.matching import ArticleText, PhraseMatcher, match_form
 from herald.models import Evidence, Tag
 
 WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
@@ -56,14 +57,14 @@ class CountryTagger:
         self._home = home_country
         self._threshold = rules.threshold
 
-    def tag(self, places: list[Place]) -> list[Tag]:
+    def tag(self, text: ArticleText) -> list[Tag]:
         """Country tags; the home country is matched (so it hides shorter names) but not tagged."""
         evidence: dict[str, list[Evidence]] = defaultdict(list)
-        for place in places:
-            for index, matched in self._matcher.finditer(place.text):
-                code = self._codes[index]
-                if code != self._home:
-                    evidence[code].append(Evidence(matched, place.name, WEIGHTS[place.name]))
+        for index, start, matched in self._matcher.finditer(text.text, text.gapped):
+            code = self._codes[index]
+            if code != self._home:
+                where = text.where(start)
+                evidence[code].append(Evidence(matched, where, WEIGHTS[where]))
         tags = []
         for code in sorted(evidence):
             score = sum(e.weight for e in evidence[code])
@@ -80,6 +81,7 @@ class CountryTagger:
         return tags
 
 
+@cache
 def country_label(code: str) -> str:
     """The English name of a country, as CLDR writes it."""
     name: str = Locale.parse("en").territories.get(code, code)

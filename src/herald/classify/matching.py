@@ -1,18 +1,20 @@
-"""One pattern over many phrases, and the places of an article it is run on."""
+"""One automaton over many phrases, and the places of an article it is run on."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import ahocorasick
 
 from herald.models import Article
 from herald.normalize.text import clean_line
 
 # Apostrophe and dash variants are matched as their ASCII forms ("Côte d’Ivoire").
 _FORMS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-", "‑": "-"})
-_END = ""  # trie key under which a node lists the phrases that end there
 
 
 def match_form(text: str) -> str:
@@ -21,57 +23,109 @@ def match_form(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
-    """A part of an article, with the weight a match there carries."""
+class ArticleText:
+    """An article's title, lead paragraph and body as one text, so each automaton runs
+    once per article; `where` tells which part a position is in."""
 
-    name: str  # "title", "lead" or "body"
     text: str
+    ends: tuple[int, ...]  # where the title, then each paragraph, ends
+    gapped: str  # the text with every non-word character as a space, for matching
+
+    def where(self, position: int) -> str:
+        """ "title", "lead" (the first paragraph) or "body"."""
+        part = bisect.bisect_right(self.ends, position)
+        return "title" if part == 0 else "lead" if part == 1 else "body"
 
 
-def places(article: Article) -> list[Place]:
-    """Title, lead paragraph and the rest of the body; the article's text is already clean."""
-    found = [Place("title", article.title.translate(_FORMS))]
-    if article.paragraphs:
-        found.append(Place("lead", article.paragraphs[0].translate(_FORMS)))
-        found.extend(Place("body", p.translate(_FORMS)) for p in article.paragraphs[1:])
-    return found
+def article_text(article: Article) -> ArticleText:
+    """The article's clean text in match form, parts joined by newlines (never in a name)."""
+    parts = [article.title, *article.paragraphs]
+    ends, position = [], 0
+    for part in parts:
+        position += len(part)
+        ends.append(position)
+        position += 1
+    text = "\n".join(parts)
+    return ArticleText(text, tuple(ends), _GAP.sub(" ", text))
 
 
 class PhraseMatcher:
-    """Finds any of many phrases in one pass over a text.
+    """Finds any of many phrases in one pass over a text, with an Aho-Corasick automaton.
 
-    Phrases are compiled into one regular expression shaped like a trie, so a place in the
-    text costs a few character tests, not one test per phrase. At each place the longest
-    phrase wins ("Papua New Guinea", never "Guinea"); matches are whole words. Each phrase
-    may carry a suffix pattern (a plural ending, or any ending), and an empty named group at
-    its end tells which phrase matched.
+    Matches are whole words. At each place the longest phrase wins ("Papua New Guinea",
+    never "Guinea"), and the leftmost match is taken first, without overlaps. A phrase may
+    end in a plural ("plural": -s, -es) or in any ending ("any"); "" takes it exactly.
+    Punctuation and spaces all count as one kind of gap ("agro-industrial" is "agro
+    industrial", "Côte d’Ivoire" is "Côte d'Ivoire").
     """
 
     def __init__(self, phrases: Sequence[tuple[str, str]], *, ignore_case: bool) -> None:
-        trie: dict[str, Any] = {}
-        for index, (literal, suffix) in enumerate(phrases):
-            node = trie
-            for char in literal.lower() if ignore_case else literal:
-                node = node.setdefault(char, {})
-            node.setdefault(_END, []).append((index, suffix))
-        body = _trie_pattern(trie) if trie else "(?!)"
-        flags = re.IGNORECASE if ignore_case else 0
-        self._pattern = re.compile(rf"(?<!\w){body}(?!\w)", flags)
+        self._ignore_case = ignore_case
+        entries: dict[str, list[tuple[int, str]]] = {}
+        for index, (literal, ending) in enumerate(phrases):
+            if ending not in _ENDINGS:
+                raise ValueError(f"unknown ending {ending!r}")
+            # A leading gap anchors each phrase at the start of a word.
+            key = " " + self._fold(literal).rstrip()
+            if key.strip():
+                entries.setdefault(key, []).append((index, ending))
+        self._automaton: Any = None
+        if entries:
+            self._automaton = ahocorasick.Automaton()
+            for key, targets in entries.items():
+                self._automaton.add_word(key, (len(key), targets))
+            self._automaton.make_automaton()
 
-    def finditer(self, text: str) -> Iterator[tuple[int, str]]:
-        """Yield (phrase index, matched text) left to right, without overlaps."""
-        for match in self._pattern.finditer(text):
-            group = match.lastgroup
-            if group is not None:
-                yield int(group[1:]), match.group(0)
+    def _fold(self, text: str, gapped: str | None = None) -> str:
+        """The form phrases and texts are matched in; always exactly as long as the text."""
+        text = _GAP.sub(" ", text) if gapped is None else gapped
+        if self._ignore_case:
+            lowered = text.lower()
+            if len(lowered) == len(text):
+                return lowered
+            return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        return text
+
+    def finditer(self, text: str, gapped: str | None = None) -> Iterator[tuple[int, int, str]]:
+        """Yield (phrase index, start, matched text) left to right, without overlaps.
+
+        `gapped` may bring the text with non-word characters already made spaces.
+        """
+        if self._automaton is None:
+            return
+        view = " " + self._fold(text, gapped)  # view[i + 1] is text[i]
+        found = []
+        for last, (length, targets) in self._automaton.iter(view):
+            start = last - length + 1  # the gap before the word, so the word's index in text
+            for index, ending in targets:
+                end = _end(text, last, ending)
+                if end is not None:
+                    found.append((start, -end, index))
+        found.sort()
+        position = 0
+        for start, minus_end, index in found:
+            if start >= position:
+                yield index, start, text[start:-minus_end]
+                position = -minus_end
 
 
-def _trie_pattern(node: dict[str, Any]) -> str:
-    """Longer phrases are tried first, so a greedy match backs off only when it must."""
-    branches = [
-        (r"[\s-]+" if char == " " else re.escape(char)) + _trie_pattern(node[char])
-        for char in sorted(node)
-        if char != _END
-    ]
-    branches += [f"{suffix}(?P<g{index}>)" for index, suffix in node.get(_END, [])]
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+_GAP = re.compile(r"\W")
+_ENDINGS = ("", "plural", "any")
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _end(view: str, end: int, ending: str) -> int | None:
+    """Where a match that reaches `end` really ends, given its allowed ending; None if it
+    does not end on a word boundary."""
+    if ending == "any":
+        while end < len(view) and _is_word(view[end]):
+            end += 1
+        return end
+    for suffix in ("s", "es", "") if ending == "plural" else ("",):
+        stop = end + len(suffix)
+        if view.startswith(suffix, end) and (stop == len(view) or not _is_word(view[stop])):
+            return stop
+    return None

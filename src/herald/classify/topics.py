@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from herald.classify.matching import PhraseMatcher, Place
+from herald.classify.matching import ArticleText, PhraseMatcher
 from herald.models import Evidence, Tag
 
 
@@ -42,8 +42,8 @@ def phrase_form(phrase: str) -> tuple[str, str]:
     """
     words = " ".join(phrase.split())
     if words.endswith("*"):
-        return words.rstrip("*"), r"\w*"
-    return words, "(?:s|es)?"
+        return words.rstrip("*"), "any"
+    return words, "plural"
 
 
 class TopicTagger:
@@ -62,20 +62,20 @@ class TopicTagger:
         self._matcher = PhraseMatcher([phrase_form(p) for p in ordered], ignore_case=True)
         self._rules = rules
 
-    def tag(self, places: list[Place]) -> list[Tag]:
-        """Topic tags; each phrase counts once per place, more in the title."""
-        seen: set[tuple[int, str]] = set()
+    def tag(self, text: ArticleText) -> list[Tag]:
+        """Topic tags; each phrase counts once in the title and once in the body."""
+        seen: set[tuple[int, bool]] = set()
         evidence: dict[str, list[Evidence]] = defaultdict(list)
-        for place in places:
-            where = "title" if place.name == "title" else "body"
-            factor = self._rules.title_weight if where == "title" else 1.0
-            for index, matched in self._matcher.finditer(place.text):
-                if (index, where) in seen:
-                    continue
-                seen.add((index, where))
-                for slug, weight in self._targets[index]:
-                    if weight is not None:
-                        evidence[slug].append(Evidence(matched, where, weight * factor))
+        for index, start, matched in self._matcher.finditer(text.text, text.gapped):
+            in_title = text.where(start) == "title"
+            if (index, in_title) in seen:
+                continue
+            seen.add((index, in_title))
+            factor = self._rules.title_weight if in_title else 1.0
+            where = "title" if in_title else "body"
+            for slug, weight in self._targets[index]:
+                if weight is not None:
+                    evidence[slug].append(Evidence(matched, where, weight * factor))
         tags = []
         for topic in self._rules.topics:
             if topic.slug in evidence:
