@@ -10,17 +10,42 @@ import random
 from datetime import datetime, timedelta
 
 PARTNERS = [
-    "Belgium", "Rwanda", "Türkiye", "Germany", "Portugal", "Spain", "Switzerland", "Czechia",
-    "Mongolia", "Japan", "the Republic of Korea", "Brazil", "Egypt", "Poland", "Uzbekistan",
-    "Papua New Guinea", "South Sudan", "the Dominican Republic", "Côte d’Ivoire", "Norway",
-]  # fmt: skip
+    "Belgium",
+    "Rwanda",
+    "Türkiye",
+    "Germany",
+    "Portugal",
+    "Spain",
+    "Switzerland",
+    "Czechia",
+    "Mongolia",
+    "Japan",
+    "the Republic of Korea",
+    "Brazil",
+    "Egypt",
+    "Poland",
+    "Uzbekistan",
+    "Papua New Guinea",
+    "South Sudan",
+    "the Dominican Republic",
+    "Côte d’Ivoire",
+    "Norway",
+]
 SUBJECTS = [
-    "trade and investment", "transit through the Middle Corridor", "renewable energy",
-    "digital technologies and artificial intelligence", "higher education exchanges",
-    "regional security", "humanitarian assistance", "the Kazakh diaspora and culture",
-    "visa facilitation for tourists", "grain exports and food security",
-    "interparliamentary dialogue", "water resources management", "public health",
-]  # fmt: skip
+    "trade and investment",
+    "transit through the Middle Corridor",
+    "renewable energy",
+    "digital technologies and artificial intelligence",
+    "higher education exchanges",
+    "regional security",
+    "humanitarian assistance",
+    "the Kazakh diaspora and culture",
+    "visa facilitation for tourists",
+    "grain exports and food security",
+    "interparliamentary dialogue",
+    "water resources management",
+    "public health",
+]
 SENTENCES = [
     "The Ambassador of Kazakhstan met representatives of {partner} to discuss {subject}.",
     "The parties reviewed the agenda of bilateral cooperation, with attention to {subject}.",

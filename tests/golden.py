@@ -29,6 +29,7 @@ def article_summary(tagged: TaggedArticle) -> dict[str, Any]:
         "summary": a.summary,
         "countries": [t.term for t in tagged.passed("country")],
         "weak_countries": [t.term for t in tagged.tags if t.family == "country" and not t.passed],
+        "organizations": [t.term for t in tagged.tags if t.family == "organization"],
         "topics": [t.term for t in tagged.passed("topic")],
     }
 

@@ -25,8 +25,9 @@ HTTP = DATA / "http"
 @contextmanager
 def running(app: Any) -> Iterator[str]:
     """Serve `app` on a free loopback port; yield its base URL (no trailing slash)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                            timeout_graceful_shutdown=1)  # fmt: skip
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=1
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -108,8 +109,11 @@ def source_site() -> tuple[Starlette, Counter[str]]:
 
     async def feeds(request: Request) -> Response:
         name = request.path_params["name"]
-        types = {".xml": "application/xml", ".rdf": "application/rdf+xml",
-                 ".json": "application/feed+json"}  # fmt: skip
+        types = {
+            ".xml": "application/xml",
+            ".rdf": "application/rdf+xml",
+            ".json": "application/feed+json",
+        }
         return file(name, types[name[name.rindex(".") :]])
 
     async def conditional(request: Request) -> Response:
@@ -117,9 +121,11 @@ def source_site() -> tuple[Starlette, Counter[str]]:
         if request.headers.get("if-none-match") == '"sample-v1"':
             hits["conditional-304"] += 1
             return Response(status_code=304, headers={"ETag": '"sample-v1"'})
-        return Response(SAMPLE.read_bytes(), media_type="text/plain; charset=utf-8",
-                        headers={"ETag": '"sample-v1"',
-                                 "Last-Modified": "Tue, 10 Mar 2026 18:00:00 GMT"})  # fmt: skip
+        return Response(
+            SAMPLE.read_bytes(),
+            media_type="text/plain; charset=utf-8",
+            headers={"ETag": '"sample-v1"', "Last-Modified": "Tue, 10 Mar 2026 18:00:00 GMT"},
+        )
 
     async def flaky(request: Request) -> Response:
         hits["flaky"] += 1

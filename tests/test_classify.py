@@ -106,3 +106,47 @@ def test_country_rule_mistakes(tmp_path: Path) -> None:
     path.write_text('[aliases]\nXX = ["Nowhere"]', encoding="utf-8")
     with pytest.raises(ConfigError, match='"XX" is not an upper-case ISO 3166-1 alpha-2 code'):
         load_country_rules(path)
+
+
+def tags_of(classifier: Classifier, title: str, *paragraphs: str) -> dict[tuple[str, str], bool]:
+    tagged = classifier.classify(article(title, *paragraphs))
+    return {(t.family, t.term): t.passed for t in tagged.tags if t.family != "topic"}
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Trade mission visits Atlanta, Georgia", {("country", "US"): True}),
+        ("Students from the state of Georgia arrive", {("country", "US"): True}),
+        ("Minister meets Georgia's ambassador in Tbilisi", {("country", "GE"): True}),
+        ("Summit of the Organization of Turkic States", {("organization", "ots"): True}),
+        ("Shanghai Cooperation Organisation meets", {("organization", "sco"): True}),
+        ("Jordan Henderson visits the academy", {}),
+        ("Talks with Jordan on water", {("country", "JO"): True}),
+        ("Turkic heritage festival", {}),
+        (
+            "PACE delegation meets the UN envoy",
+            {("organization", "pace"): True, ("organization", "un"): True},
+        ),
+        ("Визит в Турцию и Германия", {("country", "DE"): True}),
+    ],
+)
+def test_context_and_organizations(
+    classifier: Classifier, title: str, expected: dict[tuple[str, str], bool]
+) -> None:
+    assert tags_of(classifier, title) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "!!! ... ??? --- ,,,",
+        "Ünïcödé Ελληνικά Русский 日本語 العربية " * 50,
+        "Kazakhstan " * 500_000,
+    ],
+    ids=["empty", "punctuation", "mixed-scripts", "5-mb"],
+)
+def test_hostile_text_invents_no_tag(classifier: Classifier, body: str) -> None:
+    tagged = classifier.classify(article("Notice", body) if body else article("Notice"))
+    assert [t for t in tagged.tags if t.passed] == []

@@ -112,8 +112,9 @@ def test_explain_shows_evidence(site: Site) -> None:
     herald("run", "--once", "--config", str(site.config))
     feed = (site.feeds / "countries" / "ch.atom").read_text(encoding="utf-8")
     article_id = feed.split("<entry>")[1].split("<id>")[1].split("</id>")[0]
-    code, out, _ = herald("explain", article_id.removeprefix("urn:uuid:")[:13],
-                          "--config", str(site.config))  # fmt: skip
+    code, out, _ = herald(
+        "explain", article_id.removeprefix("urn:uuid:")[:13], "--config", str(site.config)
+    )
     assert code == 0
     assert "Expanding Cooperation in Intellectual Property" in out
     assert "CH Switzerland: score 3 (in feed)" in out

@@ -34,8 +34,9 @@ def site() -> Iterator[tuple[str, Counter[str]]]:
 
 
 def fetcher(settings: FetchSettings = FAST) -> DefaultFetcher:
-    return DefaultFetcher(HttpFetcher(settings, "Herald/test (+http://feeds.example.test/)"),
-                          settings.max_bytes)  # fmt: skip
+    return DefaultFetcher(
+        HttpFetcher(settings, "Herald/test (+http://feeds.example.test/)"), settings.max_bytes
+    )
 
 
 def test_conditional_get_sends_validators_and_gets_304(site: tuple[str, Counter[str]]) -> None:

@@ -37,10 +37,20 @@ def test_newsboat_reads_every_entry_of_atom_and_rss(tmp_path: Path) -> None:
     site = Site(tmp_path, write_config(tmp_path, [bulletin_source(SAMPLE)], base_url=base))
     site.run_once()
     server = subprocess.Popen(
-        [sys.executable, "-m", "herald.cli", "serve", "--config", str(site.config),
-         "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "herald.cli",
+            "serve",
+            "--config",
+            str(site.config),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         get_when_ready(f"{base}all.atom", deadline=time.monotonic() + 30)
         (tmp_path / "config").write_text("", encoding="utf-8")
@@ -53,10 +63,23 @@ def test_newsboat_reads_every_entry_of_atom_and_rss(tmp_path: Path) -> None:
             urls = tmp_path / f"{feed}.urls"
             urls.write_text(f"{base}{feed}\n", encoding="utf-8")
             done = subprocess.run(
-                [reader, "-x", "reload", "-u", str(urls), "-c", str(tmp_path / f"{feed}.db"),
-                 "-C", str(tmp_path / "config")],
-                env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-            )  # fmt: skip
+                [
+                    reader,
+                    "-x",
+                    "reload",
+                    "-u",
+                    str(urls),
+                    "-c",
+                    str(tmp_path / f"{feed}.db"),
+                    "-C",
+                    str(tmp_path / "config"),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                stdin=subprocess.DEVNULL,
+            )
             assert done.returncode == 0, done.stdout + done.stderr
     finally:
         server.terminate()

@@ -15,8 +15,9 @@ from herald.normalize.text import clean_line, cut_on_word
 
 def raw(title: str, *paragraphs: str, when: datetime | None = None) -> RawItem:
     when = when or datetime(2026, 3, 10, 15, 12)
-    return RawItem(key=f"{when:%Y-%m-%dT%H:%M} {title}", title=title, published=when,
-                   paragraphs=paragraphs)  # fmt: skip
+    return RawItem(
+        key=f"{when:%Y-%m-%dT%H:%M} {title}", title=title, published=when, paragraphs=paragraphs
+    )
 
 
 def test_cyrillic_letter_inside_a_latin_word_is_repaired() -> None:
@@ -67,8 +68,10 @@ def test_aware_times_are_kept_and_converted() -> None:
 def test_body_becomes_escaped_paragraphs_and_a_summary() -> None:
     article = normalize(
         raw("Title", "First <b>bold</b> & plain " + "word " * 80, "Second."),
-        "mfa-kz", "Asia/Almaty", "en",
-    )  # fmt: skip
+        "mfa-kz",
+        "Asia/Almaty",
+        "en",
+    )
     assert article.content_html.startswith("<p>First &lt;b&gt;bold&lt;/b&gt; &amp; plain word")
     assert article.content_html.endswith("<p>Second.</p>")
     assert article.summary.startswith("First <b>bold</b> & plain")
@@ -83,8 +86,12 @@ def test_title_only_item_has_empty_body_and_summary() -> None:
 
 
 def test_html_body_is_sanitized() -> None:
-    item = RawItem(key="k", title="T", published=datetime(2026, 1, 1),
-                   html='<p onclick="x()">Hi<script>alert(1)</script></p><li>two</li>')  # fmt: skip
+    item = RawItem(
+        key="k",
+        title="T",
+        published=datetime(2026, 1, 1),
+        html='<p onclick="x()">Hi<script>alert(1)</script></p><li>two</li>',
+    )
     article = normalize(item, "s", "UTC", "en")
     assert "script" not in article.content_html
     assert "onclick" not in article.content_html

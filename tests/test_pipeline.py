@@ -16,23 +16,46 @@ from .golden import article_summary, check_golden
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 EXPECTED_SAMPLE = [
-    ("2026-03-10T16:20:00+00:00", "Tokayev condemns missile attacks fired from Iran on UAE",
-     ["AE", "IR"]),
-    ("2026-03-10T13:45:00+00:00",
-     "Turkish Experts Praise the Draft of the New Constitution of Kazakhstan", ["TR"]),
-    ("2026-03-10T11:47:00+00:00", "Draft of the new Constitution of the Republic of Kazakhstan "
-     "was Discussed in Frankfurt am Main", ["DE"]),
+    (
+        "2026-03-10T16:20:00+00:00",
+        "Tokayev condemns missile attacks fired from Iran on UAE",
+        ["AE", "IR"],
+    ),
+    (
+        "2026-03-10T13:45:00+00:00",
+        "Turkish Experts Praise the Draft of the New Constitution of Kazakhstan",
+        ["TR"],
+    ),
+    (
+        "2026-03-10T11:47:00+00:00",
+        "Draft of the new Constitution of the Republic of Kazakhstan "
+        "was Discussed in Frankfurt am Main",
+        ["DE"],
+    ),
     ("2026-03-10T10:12:00+00:00", "Kazakhstan and Flanders Discuss Joint Projects", ["BE", "RW"]),
-    ("2026-03-10T09:55:00+00:00", "The Portuguese Parliament Advocates Deepening Cooperation "
-     "with Kazakhstan in View of the Reforms Being Carried Out", ["PT"]),
-    ("2026-03-10T08:50:00+00:00", "Kazakhstan and Spain Strengthen Interparliamentary Dialogue",
-     ["ES"]),
-    ("2026-03-10T08:00:00+00:00",
-     "Expanding Cooperation in Intellectual Property and Innovation Discussed in Geneva", ["CH"]),
-    ("2026-03-10T07:41:00+00:00",
-     "Czech Business Circles are Showing Growing Interest in Kazakhstan’s Reforms and "
-     "Investment Potential", ["CZ"]),
-]  # fmt: skip
+    (
+        "2026-03-10T09:55:00+00:00",
+        "The Portuguese Parliament Advocates Deepening Cooperation "
+        "with Kazakhstan in View of the Reforms Being Carried Out",
+        ["PT"],
+    ),
+    (
+        "2026-03-10T08:50:00+00:00",
+        "Kazakhstan and Spain Strengthen Interparliamentary Dialogue",
+        ["ES"],
+    ),
+    (
+        "2026-03-10T08:00:00+00:00",
+        "Expanding Cooperation in Intellectual Property and Innovation Discussed in Geneva",
+        ["CH"],
+    ),
+    (
+        "2026-03-10T07:41:00+00:00",
+        "Czech Business Circles are Showing Growing Interest in Kazakhstan’s Reforms and "
+        "Investment Potential",
+        ["CZ"],
+    ),
+]
 
 
 def stored(site: Site) -> list:

@@ -31,8 +31,9 @@ hostile = st.text(
 @settings(max_examples=300, deadline=None)
 @given(title=hostile, paragraphs=st.lists(hostile, max_size=4))
 def test_any_text_renders_valid_atom_that_reads_back(title: str, paragraphs: list[str]) -> None:
-    raw = RawItem(key=title, title=title, published=datetime(2026, 3, 10, 12, 0),
-                  paragraphs=tuple(paragraphs))  # fmt: skip
+    raw = RawItem(
+        key=title, title=title, published=datetime(2026, 3, 10, 12, 0), paragraphs=tuple(paragraphs)
+    )
     if not clean_line(title):
         with pytest.raises(ValueError, match="is empty once control characters are removed"):
             normalize(raw, "s", "Asia/Almaty", "en")

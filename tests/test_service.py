@@ -59,11 +59,20 @@ def service(
     config = write_config(tmp_path, sources, extra="[fetch]\ntimeout = 15\nhost_delay = 0")
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "run_scheduler.py"), "--config", str(config),
-         "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            str(ROOT / "run_scheduler.py"),
+            "--config",
+            str(config),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    )
     try:
         yield process, port, config
     finally:
@@ -96,8 +105,11 @@ def test_service_serves_feeds_answers_304_and_stops_cleanly(
     # A second scheduler on the same database is refused with a clear message.
     second = subprocess.run(
         [sys.executable, "-m", "herald.cli", "schedule", "--config", str(config)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert second.returncode == 1
     assert "another Herald scheduler" in second.stderr
     assert f"(pid {process.pid})" in second.stderr

@@ -29,8 +29,14 @@ def server() -> Iterator[tuple[str, Counter[str]]]:
 
 
 def source(source_id: str, kind: str, url: str, **more: Any) -> dict[str, Any]:
-    return {"id": source_id, "name": source_id.title(), "kind": kind, "url": url,
-            "timezone": "Asia/Almaty", **more}  # fmt: skip
+    return {
+        "id": source_id,
+        "name": source_id.title(),
+        "kind": kind,
+        "url": url,
+        "timezone": "Asia/Almaty",
+        **more,
+    }
 
 
 def make_site(tmp_path: Path, *sources: dict[str, Any]) -> Site:
@@ -70,15 +76,27 @@ def test_html_listing_over_two_pages_with_article_pages(
     articles = stored(site, "embassy")
     found = [(a.article.title, a.article.url, a.article.published.isoformat()) for a in articles]
     assert found == [
-        ("Grain Shipments to Egypt Resume Through the Caspian",
-         f"{url}/html/articles/104.html", "2026-04-09T11:30:00+00:00"),
-        ("Cultural Week Opens in Ulaanbaatar",
-         f"{url}/html/articles/103.html", "2026-04-08T06:00:00+00:00"),
-        ("Consular Office Extends Hours for Visa Applicants",
-         f"{url}/html/articles/102.html", "2026-04-06T04:15:00+00:00"),
-        ("Water Experts from Uzbekistan and Kazakhstan Meet in Tashkent",
-         f"{url}/html/articles/101.html", "2026-04-02T09:00:00+00:00"),
-    ]  # fmt: skip
+        (
+            "Grain Shipments to Egypt Resume Through the Caspian",
+            f"{url}/html/articles/104.html",
+            "2026-04-09T11:30:00+00:00",
+        ),
+        (
+            "Cultural Week Opens in Ulaanbaatar",
+            f"{url}/html/articles/103.html",
+            "2026-04-08T06:00:00+00:00",
+        ),
+        (
+            "Consular Office Extends Hours for Visa Applicants",
+            f"{url}/html/articles/102.html",
+            "2026-04-06T04:15:00+00:00",
+        ),
+        (
+            "Water Experts from Uzbekistan and Kazakhstan Meet in Tashkent",
+            f"{url}/html/articles/101.html",
+            "2026-04-02T09:00:00+00:00",
+        ),
+    ]
     culture = articles[1].article
     # The full text comes from the article page, links made absolute, scripts removed.
     assert "concerts and an exhibition" in culture.content_html
@@ -114,16 +132,30 @@ def test_govkz_preset_two_pages(tmp_path: Path, server: tuple[str, Counter[str]]
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("rss2.xml", [("Passport Service Moves to a New Building", "2026-04-12T03:30:00+00:00"),
-                      ("Meeting with Traders from Poland", "2026-04-10T10:00:00+00:00")]),
-        ("rss1.rdf", [("Old Manuscripts Digitized with Help from Japan",
-                       "2026-04-07T05:00:00+00:00")]),
-        ("atom.xml", [("Joint Venture with Korean Battery Maker Announced",
-                       "2026-04-11T12:00:00+00:00")]),
-        ("feed.json", [("Students Win Robotics Prize in Singapore", "2026-04-05T04:00:00+00:00"),
-                       ("Grant Round for Glacier Research", "2026-04-03T04:00:00+00:00")]),
+        (
+            "rss2.xml",
+            [
+                ("Passport Service Moves to a New Building", "2026-04-12T03:30:00+00:00"),
+                ("Meeting with Traders from Poland", "2026-04-10T10:00:00+00:00"),
+            ],
+        ),
+        (
+            "rss1.rdf",
+            [("Old Manuscripts Digitized with Help from Japan", "2026-04-07T05:00:00+00:00")],
+        ),
+        (
+            "atom.xml",
+            [("Joint Venture with Korean Battery Maker Announced", "2026-04-11T12:00:00+00:00")],
+        ),
+        (
+            "feed.json",
+            [
+                ("Students Win Robotics Prize in Singapore", "2026-04-05T04:00:00+00:00"),
+                ("Grant Round for Glacier Research", "2026-04-03T04:00:00+00:00"),
+            ],
+        ),
     ],
-)  # fmt: skip
+)
 def test_feeds_in_every_format(
     tmp_path: Path, server: tuple[str, Counter[str]], name: str, expected: list[tuple[str, str]]
 ) -> None:
@@ -159,14 +191,23 @@ def test_entity_payloads_are_refused(
 
 def test_json_api_with_paging(tmp_path: Path, server: tuple[str, Counter[str]]) -> None:
     url, _ = server
-    fields = {"items": "content", "id": "id", "title": "title", "date": "created_date",
-              "content": "body", "link": "https://news.example/item/{id}",
-              "page_param": "page", "start_page": 0, "max_pages": 2}  # fmt: skip
+    fields = {
+        "items": "content",
+        "id": "id",
+        "title": "title",
+        "date": "created_date",
+        "content": "body",
+        "link": "https://news.example/item/{id}",
+        "page_param": "page",
+        "start_page": 0,
+        "max_pages": 2,
+    }
     site = make_site(
         tmp_path,
-        source("api", "json", f"{url}/api/v1/public/content-manager/news?projects=eq:mfa",
-               json=fields),
-    )  # fmt: skip
+        source(
+            "api", "json", f"{url}/api/v1/public/content-manager/news?projects=eq:mfa", json=fields
+        ),
+    )
     (report,) = site.run_once()
     # The second page is a bare array, which this mapping does not expect: reported.
     assert any("page 2" in p and 'no list of items at "content"' in p for p in report.problems)
@@ -216,8 +257,17 @@ def test_sources_command_shows_health(tmp_path: Path, server: tuple[str, Counter
     site.run_once()
     site.run_once(NOW + timedelta(hours=1))
     after = runner.invoke(cli, ["sources", "--config", str(site.config)]).stdout.splitlines()
-    assert after[0].split() == ["SOURCE", "KIND", "HEALTH", "LAST", "SUCCESS", "LAST",
-                                "ATTEMPT", "LAST", "ERROR"]  # fmt: skip
+    assert after[0].split() == [
+        "SOURCE",
+        "KIND",
+        "HEALTH",
+        "LAST",
+        "SUCCESS",
+        "LAST",
+        "ATTEMPT",
+        "LAST",
+        "ERROR",
+    ]
     assert after[1].split()[:3] == ["mfa-kz", "bulletin", "ok"]
     assert after[1].count("2026-03-12 10:00 UTC") == 2
     down = after[2]

@@ -22,9 +22,18 @@ WHEN = datetime(2026, 3, 10, 10, 12, tzinfo=UTC)
 def article(
     article_id: str = "urn:uuid:1", title: str = "Title", body: str = "<p>x</p>"
 ) -> Article:
-    return Article(id=article_id, source_id="s", key="k", title=title, published=WHEN,
-                   updated=WHEN, language="en", content_html=body, summary="x",
-                   paragraphs=("x",))  # fmt: skip
+    return Article(
+        id=article_id,
+        source_id="s",
+        key="k",
+        title=title,
+        published=WHEN,
+        updated=WHEN,
+        language="en",
+        content_html=body,
+        summary="x",
+        paragraphs=("x",),
+    )
 
 
 TAGS = (

@@ -39,8 +39,9 @@ def counted_apertium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     prefix = tmp_path / "prefix"
     (prefix / "bin").mkdir(parents=True)
     (prefix / "share").mkdir()
-    (prefix / "share" / "apertium").symlink_to(Path(real).resolve().parent.parent / "share"
-                                               / "apertium")  # fmt: skip
+    (prefix / "share" / "apertium").symlink_to(
+        Path(real).resolve().parent.parent / "share" / "apertium"
+    )
     log = tmp_path / "apertium.log"
     wrapper = prefix / "bin" / "apertium"
     wrapper.write_text(
@@ -73,8 +74,16 @@ def spanish(tmp_path: Path, counted_apertium: Path, listing: Path) -> Site:
 
 def test_spanish_feeds_exist_in_spanish(spanish: Site, counted_apertium: Path) -> None:
     feeds = spanish.feeds / "es"
-    for name in ("all.atom", "all.rss", "all.json", "countries/be.atom", "topics/health.atom",
-                 "sources/mfa-kz.atom", "index.html", "feeds.opml"):  # fmt: skip
+    for name in (
+        "all.atom",
+        "all.rss",
+        "all.json",
+        "countries/be.atom",
+        "topics/health.atom",
+        "sources/mfa-kz.atom",
+        "index.html",
+        "feeds.opml",
+    ):
         assert (feeds / name).is_file(), name
     root = etree.parse(str(feeds / "all.atom")).getroot()
     assert root.get(XML_LANG) == "es"

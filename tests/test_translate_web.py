@@ -52,9 +52,11 @@ def spanish_entries(site: Site) -> list[etree._Element]:
 
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 def test_engine_translates_and_caches(
-    tmp_path: Path, services: tuple[str, Behaviour], engine: str,
+    tmp_path: Path,
+    services: tuple[str, Behaviour],
+    engine: str,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     url, state = services
     monkeypatch.setenv("HERALD_TEST_KEY", "secret-key")
     site = Site(tmp_path, config(tmp_path, engine, url))
@@ -102,13 +104,22 @@ def test_429_with_retry_after_is_waited_out(
 
 @pytest.mark.parametrize(
     ("mode", "engine"),
-    [("down", "libretranslate"), ("slow", "deepl"), ("garbage", "libretranslate"),
-     ("garbage", "deepl"), ("garbage", "openai")],
-)  # fmt: skip
+    [
+        ("down", "libretranslate"),
+        ("slow", "deepl"),
+        ("garbage", "libretranslate"),
+        ("garbage", "deepl"),
+        ("garbage", "openai"),
+    ],
+)
 def test_a_failing_engine_loses_nothing_and_is_tried_again(
-    tmp_path: Path, services: tuple[str, Behaviour], mode: str, engine: str,
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-) -> None:  # fmt: skip
+    tmp_path: Path,
+    services: tuple[str, Behaviour],
+    mode: str,
+    engine: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     url, state = services
     monkeypatch.setenv("HERALD_TEST_KEY", "k")
     state.mode = mode

@@ -60,8 +60,12 @@ def translation_services() -> tuple[Starlette, Behaviour]:
         return JSONResponse({"translatedText": [fake_translate(t) for t in texts]})
 
     async def languages(request: Request) -> Response:
-        return JSONResponse([{"code": "en", "name": "English", "targets": ["es", "fr"]},
-                             {"code": "es", "name": "Spanish", "targets": ["en"]}])  # fmt: skip
+        return JSONResponse(
+            [
+                {"code": "en", "name": "English", "targets": ["es", "fr"]},
+                {"code": "es", "name": "Spanish", "targets": ["en"]},
+            ]
+        )
 
     async def deepl(request: Request) -> Response:
         body = await request.json()

@@ -42,6 +42,7 @@ GROUPS = (
     ("sources", "Sources"),
     ("topics", "Topics"),
     ("countries", "Countries"),
+    ("organizations", "Organizations"),
 )
 FORMATS: tuple[tuple[str, Callable[[FeedView], bytes]], ...] = (
     (".atom", render_atom),
@@ -96,10 +97,16 @@ class _Site:
     ) -> FeedView:
         site = self.settings.site
         return feed_view(
-            spec, entries, base_url=site.base_url, author=site.title, source_names=self.names,
-            fallback_updated=self.fallback, paging=paging, path=path,
+            spec,
+            entries,
+            base_url=site.base_url,
+            author=site.title,
+            source_names=self.names,
+            fallback_updated=self.fallback,
+            paging=paging,
+            path=path,
             edition=self.with_translations(edition, entries),
-        )  # fmt: skip
+        )
 
     def with_translations(self, edition: Edition, entries: Sequence[TaggedArticle]) -> Edition:
         """The edition with the kept translations of these entries."""
@@ -156,7 +163,10 @@ def documents(
     if fallback is None:
         return
     site = _Site(settings, store, {s.id: s.name for s in settings.sources}, fallback, translator)
-    specs = feed_specs(settings, topics, store.terms("country"))
+    organizations = [
+        (slug, store.label("organization", slug)) for slug in store.terms("organization")
+    ]
+    specs = feed_specs(settings, topics, store.terms("country"), organizations)
     counts = {spec.path: store.count(spec.query) for spec in specs}
     for edition in editions(translator):
         yield from _edition(site, topics, specs, counts, edition)
@@ -173,10 +183,17 @@ def _edition(
     max_entries, prefix = settings.feeds.max_entries, edition.prefix
     # What every document shows besides its entries; a change re-renders everything.
     context = _fingerprint(
-        __version__, settings.site.title, settings.site.base_url, site.names,
-        [(t.slug, t.label) for t in topics.topics], max_entries, ARCHIVE_PAGE,
-        prefix, edition.engine, [o.prefix for o in edition.others],
-    )  # fmt: skip
+        __version__,
+        settings.site.title,
+        settings.site.base_url,
+        site.names,
+        [(t.slug, t.label) for t in topics.topics],
+        max_entries,
+        ARCHIVE_PAGE,
+        prefix,
+        edition.engine,
+        [o.prefix for o in edition.others],
+    )
     summaries: dict[str, list[FeedSummary]] = {slug: [] for slug, _ in GROUPS}
     for spec in specs:
         total = counts[spec.path]
@@ -231,7 +248,7 @@ def _edition(
         f"{prefix}feeds.opml", None, partial(render_opml, f"{title}: all feeds", base, groups)
     )
     for group in groups:
-        if group.slug in ("topics", "countries"):
+        if group.slug in ("topics", "countries", "organizations"):
             yield Document(
                 f"{prefix}{group.slug}.opml",
                 None,

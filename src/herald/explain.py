@@ -5,7 +5,7 @@ from __future__ import annotations
 from herald.models import TaggedArticle
 from herald.settings import Settings
 
-FAMILY_TITLES = {"country": "Countries", "topic": "Topics"}
+FAMILY_TITLES = {"country": "Countries", "organization": "Organizations", "topic": "Topics"}
 
 
 def explain_text(tagged: TaggedArticle, settings: Settings) -> str:

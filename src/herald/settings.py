@@ -191,8 +191,9 @@ class HtmlSettings(_Section):
     next_page: str | None = None
     max_pages: int = Field(default=1, ge=1, le=100)
 
-    _selectors = field_validator("item", "title", "link", "date", "summary", "content",
-                                 "next_page")(_selector)  # fmt: skip
+    _selectors = field_validator(
+        "item", "title", "link", "date", "summary", "content", "next_page"
+    )(_selector)
 
 
 class JsonSettings(_Section):

@@ -1,4 +1,4 @@
-"""Classification: the countries and topics an article is about, with evidence."""
+"""Classification: the countries, organizations and topics an article is about, with evidence."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pycountry
 
-from herald.classify.countries import CountryRules, CountryTagger, country_label
+from herald.classify.countries import CountryRules, CountryTagger, Organization, country_label
 from herald.classify.matching import article_text
 from herald.classify.topics import TopicRule, TopicRules, TopicTagger
 from herald.errors import ConfigError
@@ -57,11 +57,15 @@ def _strings(path: Path, where: str, value: Any) -> tuple[str, ...]:
 
 
 def load_country_rules(path: Path) -> CountryRules:
-    """Read countries.toml: `threshold`, and `[aliases]` of ISO code -> names."""
+    """Read countries.toml: `threshold`, `ambiguous`, `[aliases]` of ISO code -> names, and
+    `[organizations.<slug>]` tables with a label and names."""
     data = _read_toml(path)
-    unknown = set(data) - {"threshold", "aliases"}
+    unknown = set(data) - {"threshold", "aliases", "organizations", "ambiguous"}
     if unknown:
-        raise ConfigError(f'{path}: unknown key "{sorted(unknown)[0]}"; use threshold, aliases')
+        raise ConfigError(
+            f'{path}: unknown key "{sorted(unknown)[0]}"; '
+            "use threshold, ambiguous, aliases, organizations"
+        )
     aliases: dict[str, tuple[str, ...]] = {}
     for code, names in data.get("aliases", {}).items():
         if pycountry.countries.get(alpha_2=code) is None or code != code.upper():
@@ -69,7 +73,30 @@ def load_country_rules(path: Path) -> CountryRules:
                 f'{path}, [aliases]: "{code}" is not an upper-case ISO 3166-1 alpha-2 code'
             )
         aliases[code] = _strings(path, f"[aliases] {code}", names)
-    return CountryRules(aliases, _number(path, "threshold", data.get("threshold", 2.0)))
+    organizations = []
+    for slug, table in data.get("organizations", {}).items():
+        where = f"[organizations.{slug}]"
+        _check_slug(path, slug, "organization")
+        if not isinstance(table, dict) or not isinstance(table.get("label"), str):
+            raise ConfigError(f'{path}, {where}: needs a "label" string')
+        if set(table) - {"label", "names"}:
+            raise ConfigError(f"{path}, {where}: use only label and names")
+        names = _strings(path, f"{where} names", table.get("names", []))
+        organizations.append(Organization(slug, table["label"], names))
+    return CountryRules(
+        aliases,
+        _number(path, "threshold", data.get("threshold", 2.0)),
+        tuple(organizations),
+        frozenset(_strings(path, "ambiguous", data.get("ambiguous", []))),
+    )
+
+
+def _check_slug(path: Path, slug: str, what: str) -> None:
+    if not _SLUG.match(slug):
+        raise ConfigError(
+            f'{path}: {what} slug "{slug}" is not valid; use lower-case letters, digits '
+            'and "-" (it becomes a file name)'
+        )
 
 
 def load_topic_rules(path: Path) -> TopicRules:
@@ -79,11 +106,7 @@ def load_topic_rules(path: Path) -> TopicRules:
     topics = []
     for slug, table in data.get("topics", {}).items():
         where = f"[topics.{slug}]"
-        if not _SLUG.match(slug):
-            raise ConfigError(
-                f'{path}: topic slug "{slug}" is not valid; use lower-case letters, digits '
-                'and "-" (it becomes a file name)'
-            )
+        _check_slug(path, slug, "topic")
         if not isinstance(table, dict) or not isinstance(table.get("label"), str):
             raise ConfigError(f'{path}, {where}: needs a "label" string')
         unknown = set(table) - {"label", "keywords", "strong", "negative", "min_score"}

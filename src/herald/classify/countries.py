@@ -1,4 +1,10 @@
-"""Countries: a gazetteer of names, demonyms, capitals and regions, matched in one pass."""
+"""Countries and international organizations: one gazetteer, matched in one pass.
+
+Countries come by their names (pycountry, and CLDR's English, Russian and Kazakh names
+through babel) and by the aliases of countries.toml: demonyms, capitals, cities, regions.
+Organizations share the automaton, so a country inside an organization's name (the Shanghai
+Cooperation Organisation, the Organization of Turkic States) is never a country.
+"""
 
 from __future__ import annotations
 
@@ -17,14 +23,30 @@ WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
 
 
 @dataclass(frozen=True, slots=True)
+class Organization:
+    """An international organization: its feed slug, label and the names it goes by."""
+
+    slug: str
+    label: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CountryRules:
-    """Aliases from countries.toml and the score a country needs to enter its feed."""
+    """countries.toml: aliases, organizations, ambiguous names, and the salience threshold."""
 
     aliases: dict[str, tuple[str, ...]]
     threshold: float = 2.0
+    organizations: tuple[Organization, ...] = ()
+    # Names that are also first names or brands: not a country when a capitalized word
+    # follows ("Jordan Henderson", "Chad Smith").
+    ambiguous: frozenset[str] = frozenset()
 
 
-def standard_names(locales: tuple[str, ...] = ("en",)) -> dict[str, str]:
+LOCALES = ("en", "ru", "kk")
+
+
+def standard_names(locales: tuple[str, ...] = LOCALES) -> dict[str, str]:
     """Country names from pycountry and CLDR (through babel), name -> ISO alpha-2 code."""
     names: dict[str, str] = {}
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
@@ -45,40 +67,53 @@ def standard_names(locales: tuple[str, ...] = ("en",)) -> dict[str, str]:
 
 
 class CountryTagger:
-    """Tags the countries an article is about, each with its evidence."""
+    """Tags the countries and organizations an article is about, each with its evidence."""
 
     def __init__(self, rules: CountryRules, home_country: str) -> None:
-        names = standard_names()
+        names = {name: ("country", code) for name, code in standard_names().items()}
         for code, aliases in rules.aliases.items():
             for alias in aliases:
-                names[match_form(alias)] = code
-        self._codes = list(names.values())
+                names[match_form(alias)] = ("country", code)
+        self._labels = {o.slug: o.label for o in rules.organizations}
+        for organization in rules.organizations:
+            for name in organization.names:
+                names[match_form(name)] = ("organization", organization.slug)
+        self._targets = list(names.values())
         self._matcher = PhraseMatcher([(name, "") for name in names], ignore_case=False)
         self._home = home_country
-        self._threshold = rules.threshold
+        self._rules = rules
 
     def tag(self, text: ArticleText) -> list[Tag]:
-        """Country tags; the home country is matched (so it hides shorter names) but not tagged."""
-        evidence: dict[str, list[Evidence]] = defaultdict(list)
+        """Tags; the home country is matched (so it hides shorter names) but not tagged."""
+        evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
         for index, start, matched in self._matcher.finditer(text.text, text.gapped):
-            code = self._codes[index]
-            if code != self._home:
-                where = text.where(start)
-                evidence[code].append(Evidence(matched, where, WEIGHTS[where]))
+            family, term = self._targets[index]
+            if family == "country" and term == self._home:
+                continue
+            if matched in self._rules.ambiguous and _NAME_FOLLOWS.match(
+                text.text, start + len(matched)
+            ):
+                continue
+            where = text.where(start)
+            evidence[(family, term)].append(Evidence(matched, where, WEIGHTS[where]))
         tags = []
-        for code in sorted(evidence):
-            score = sum(e.weight for e in evidence[code])
+        for family, term in sorted(evidence):
+            score = sum(e.weight for e in evidence[(family, term)])
+            label = country_label(term) if family == "country" else self._labels[term]
             tags.append(
                 Tag(
-                    family="country",
-                    term=code,
-                    label=country_label(code),
-                    score=score,
-                    passed=score >= self._threshold,
-                    evidence=tuple(evidence[code]),
+                    family,
+                    term,
+                    label,
+                    score,
+                    score >= self._rules.threshold,
+                    tuple(evidence[(family, term)]),
                 )
             )
         return tags
+
+
+_NAME_FOLLOWS = re.compile(r"[ \t]+[A-Z][\w’'-]*")
 
 
 @cache

@@ -27,8 +27,13 @@ log = logging.getLogger(__name__)
 
 # Failures worth another try: the connection, or a server that says "later".
 _RETRY_STATUS = {429, 500, 502, 503, 504}
-_RETRY_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError,
-                 httpx.RemoteProtocolError, httpx.WriteError)  # fmt: skip
+_RETRY_ERRORS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.ReadError,
+    httpx.RemoteProtocolError,
+    httpx.WriteError,
+)
 
 
 class _RetryableError(Exception):
@@ -127,9 +132,13 @@ class HttpFetcher:
         try:
             async with client.stream("GET", url, headers=headers) as response:
                 if response.status_code == 304:
-                    return Fetched(url=str(response.url), content=b"", not_modified=True,
-                                   etag=response.headers.get("etag"),
-                                   last_modified=response.headers.get("last-modified"))  # fmt: skip
+                    return Fetched(
+                        url=str(response.url),
+                        content=b"",
+                        not_modified=True,
+                        etag=response.headers.get("etag"),
+                        last_modified=response.headers.get("last-modified"),
+                    )
                 if response.status_code in _RETRY_STATUS:
                     wait = _retry_after(response.headers.get("retry-after"))
                     raise _RetryableError(f"HTTP {response.status_code}", wait)

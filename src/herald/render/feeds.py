@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from herald.classify import country_label
@@ -11,7 +12,7 @@ from herald.normalize.identity import HERALD_NAMESPACE
 from herald.settings import Settings
 from herald.store import FeedQuery
 
-FAMILY_DIRS = {"country": "countries", "topic": "topics"}
+FAMILY_DIRS = {"country": "countries", "organization": "organizations", "topic": "topics"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +30,13 @@ class FeedSpec:
 
 
 def feed_specs(
-    settings: Settings, topics: TopicRules, countries_with_entries: list[str]
+    settings: Settings,
+    topics: TopicRules,
+    countries_with_entries: list[str],
+    organizations_with_entries: Sequence[tuple[str, str]] = (),
 ) -> list[FeedSpec]:
-    """All feeds: everything, each source, each topic, each tagged country but home."""
+    """All feeds: everything, each source, each topic, each tagged country but home, and
+    each tagged organization ((slug, label) pairs)."""
     site = settings.site.title
     specs = [FeedSpec("all", "Everything", site, FeedQuery())]
     specs += [
@@ -52,4 +57,13 @@ def feed_specs(
             name = country_label(code)
             query = FeedQuery(family="country", term=code)
             specs.append(FeedSpec(f"countries/{code.lower()}", name, f"{site}: {name}", query))
+    specs += [
+        FeedSpec(
+            f"organizations/{slug}",
+            label,
+            f"{site}: {label}",
+            FeedQuery(family="organization", term=slug),
+        )
+        for slug, label in organizations_with_entries
+    ]
     return specs

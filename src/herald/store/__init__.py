@@ -76,6 +76,9 @@ class Store(Protocol):
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""
 
+    def label(self, family: str, term: str) -> str:
+        """The label stored with a tag (the newest, should it have changed)."""
+
     def newest_update(self, query: FeedQuery = EVERYTHING) -> datetime | None:
         """The latest `updated` of the articles of a feed (of all, by default)."""
 

@@ -127,11 +127,21 @@ class SQLiteStore:
                     has_images = excluded.has_images, revision = revision + 1
                 """,
                 [
-                    a.id, a.source_id, a.key, a.title, a.url, _iso(a.published),
-                    _iso(a.updated), a.language, a.summary, a.content_html,
-                    json.dumps(a.paragraphs, ensure_ascii=False), int(a.has_images), _iso(now),
+                    a.id,
+                    a.source_id,
+                    a.key,
+                    a.title,
+                    a.url,
+                    _iso(a.published),
+                    _iso(a.updated),
+                    a.language,
+                    a.summary,
+                    a.content_html,
+                    json.dumps(a.paragraphs, ensure_ascii=False),
+                    int(a.has_images),
+                    _iso(now),
                 ],
-            )  # fmt: skip
+            )
             self._db.execute("DELETE FROM tags WHERE article_id = ?", [a.id])
             self._db.executemany(
                 "INSERT INTO tags VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -176,6 +186,15 @@ class SQLiteStore:
             [family],
         )
         return [r["term"] for r in rows]
+
+    def label(self, family: str, term: str) -> str:
+        """The label stored with a tag (the newest, should it have changed)."""
+        row = self._db.execute(
+            "SELECT t.label FROM tags t JOIN articles a ON a.id = t.article_id"
+            " WHERE t.family = ? AND t.term = ? ORDER BY a.updated DESC LIMIT 1",
+            [family, term],
+        ).fetchone()
+        return row[0] if row else term
 
     def newest_update(self, query: FeedQuery = EVERYTHING) -> datetime | None:
         """The latest `updated` of the articles of a feed (of all, by default)."""

@@ -93,8 +93,12 @@ class Apertium:
         try:
             done = subprocess.run(
                 [self._command, "-u", "-f", "html", pair],
-                input=joined, capture_output=True, text=True, timeout=self._timeout, check=True,
-            )  # fmt: skip
+                input=joined,
+                capture_output=True,
+                text=True,
+                timeout=self._timeout,
+                check=True,
+            )
         except subprocess.CalledProcessError as exc:
             raise TranslationError(f"apertium {pair} failed: {exc.stderr.strip()[:200]}") from exc
         except (OSError, subprocess.SubprocessError) as exc:

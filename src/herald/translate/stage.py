@@ -88,9 +88,13 @@ def translate_missing(
             report.left_for_later += len(queue)
         log.info(
             "translation %s -> %s: %d characters sent, %d translated, %d cache hits, %d left",
-            name, target, report.chars_sent, report.translated, report.cache_hits,
+            name,
+            target,
+            report.chars_sent,
+            report.translated,
+            report.cache_hits,
             report.left_for_later,
-        )  # fmt: skip
+        )
     return reports
 
 

@@ -93,8 +93,12 @@ class LibreTranslate:
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate a list of HTML fragments in one request."""
-        payload: dict[str, Any] = {"q": list(texts), "source": source, "target": target,
-                                   "format": "html"}  # fmt: skip
+        payload: dict[str, Any] = {
+            "q": list(texts),
+            "source": source,
+            "target": target,
+            "format": "html",
+        }
         if self._key:
             payload["api_key"] = self._key
         answer = self._client.post("/translate", payload)
@@ -104,12 +108,39 @@ class LibreTranslate:
 
 # Languages DeepL translates into, by its documented codes.
 DEEPL_TARGETS = {
-    "ar": "AR", "bg": "BG", "cs": "CS", "da": "DA", "de": "DE", "el": "EL", "en": "EN-GB",
-    "es": "ES", "et": "ET", "fi": "FI", "fr": "FR", "hu": "HU", "id": "ID", "it": "IT",
-    "ja": "JA", "ko": "KO", "lt": "LT", "lv": "LV", "nb": "NB", "nl": "NL", "pl": "PL",
-    "pt": "PT-PT", "pt-br": "PT-BR", "ro": "RO", "ru": "RU", "sk": "SK", "sl": "SL",
-    "sv": "SV", "tr": "TR", "uk": "UK", "zh": "ZH", "en-us": "EN-US",
-}  # fmt: skip
+    "ar": "AR",
+    "bg": "BG",
+    "cs": "CS",
+    "da": "DA",
+    "de": "DE",
+    "el": "EL",
+    "en": "EN-GB",
+    "es": "ES",
+    "et": "ET",
+    "fi": "FI",
+    "fr": "FR",
+    "hu": "HU",
+    "id": "ID",
+    "it": "IT",
+    "ja": "JA",
+    "ko": "KO",
+    "lt": "LT",
+    "lv": "LV",
+    "nb": "NB",
+    "nl": "NL",
+    "pl": "PL",
+    "pt": "PT-PT",
+    "pt-br": "PT-BR",
+    "ro": "RO",
+    "ru": "RU",
+    "sk": "SK",
+    "sl": "SL",
+    "sv": "SV",
+    "tr": "TR",
+    "uk": "UK",
+    "zh": "ZH",
+    "en-us": "EN-US",
+}
 
 
 class DeepL:
@@ -140,8 +171,9 @@ class DeepL:
         found = answer.get("translations") if isinstance(answer, dict) else None
         if not isinstance(found, list):
             raise TranslationError(f"{self.name}: malformed answer: no translations")
-        return _strings(self.name, [t.get("text") if isinstance(t, dict) else t for t in found],
-                        len(texts))  # fmt: skip
+        return _strings(
+            self.name, [t.get("text") if isinstance(t, dict) else t for t in found], len(texts)
+        )
 
 
 PROMPT = (
