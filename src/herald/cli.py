@@ -14,6 +14,7 @@ import click
 from herald import __version__
 from herald.app import Loaded, load, open_pipeline, reader_for
 from herald.errors import ConfigError, HeraldError
+from herald.evaluate import evaluate
 from herald.explain import explain_text
 from herald.health import sources_table
 from herald.schedule import now_utc, run_service
@@ -145,6 +146,26 @@ def sources(config_path: Path) -> None:
         click.echo(sources_table(settings, store.fetch_states()))
     finally:
         store.close()
+
+
+@cli.command(name="eval")
+@config_option
+@click.argument("labels", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def evaluate_command(config_path: Path, labels: Path) -> None:
+    """Score classification against a labelled set: precision and recall per tag family.
+
+    LABELS is a JSON file naming a bulletin listing and the tags each entry should get.
+    Exit status 1 when a forbidden tag was given.
+    """
+    loaded = _load(config_path)
+    try:
+        result = evaluate(labels, loaded.classifier)
+    except HeraldError as exc:
+        click.echo(f"herald: {exc}", err=True)
+        sys.exit(EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_ERROR)
+    click.echo(result.table())
+    if result.forbidden:
+        sys.exit(EXIT_ERROR)
 
 
 @cli.command()
