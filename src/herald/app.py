@@ -18,6 +18,7 @@ from herald.store import Store
 from herald.store.sqlite import SQLiteStore
 from herald.translate.build import build_translator
 from herald.translate.texts import Translator
+from herald.websub import WebSubNotifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,9 @@ def open_pipeline(loaded: Loaded) -> Pipeline:
         ),
         DirectoryPublisher(settings.paths.output),
         loaded.translator,
+        WebSubNotifier(settings.websub.hub, settings.websub.timeout)
+        if settings.websub.hub
+        else None,
     )
 
 

@@ -106,6 +106,7 @@ class _Site:
             paging=paging,
             path=path,
             edition=self.with_translations(edition, entries),
+            hub=self.settings.websub.hub if not paging.archive else None,
         )
 
     def with_translations(self, edition: Edition, entries: Sequence[TaggedArticle]) -> Edition:
@@ -193,6 +194,7 @@ def _edition(
         prefix,
         edition.engine,
         [o.prefix for o in edition.others],
+        settings.websub.hub,
     )
     summaries: dict[str, list[FeedSummary]] = {slug: [] for slug, _ in GROUPS}
     for spec in specs:

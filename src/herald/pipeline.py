@@ -22,6 +22,7 @@ from herald.store import Store
 from herald.translate.stage import TranslationReport, translate_missing
 from herald.translate.texts import Translator
 from herald.update import Outcome, decide
+from herald.websub import WebSubNotifier, is_feed
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class Pipeline:
         fetcher: Fetcher,
         publisher: Publisher,
         translator: Translator | None = None,
+        notifier: WebSubNotifier | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -68,6 +70,7 @@ class Pipeline:
         self.fetcher = fetcher
         self.publisher = publisher
         self.translator = translator
+        self.notifier = notifier
 
     def run_once(self, now: datetime) -> list[SourceReport]:
         """Update every source, translate what is new, then publish the feeds."""
@@ -164,4 +167,10 @@ class Pipeline:
             log.info(
                 "published %d changed files, removed %d", len(report.written), len(report.removed)
             )
+        if self.notifier is not None:
+            base = self.settings.site.base_url
+            changed = [base + path for path in report.written if is_feed(path)]
+            pending = self.store.pending_pings(changed)
+            failed = set(self.notifier.notify(pending))
+            self.store.pings_done(url for url in pending if url not in failed)
         return report

@@ -106,6 +106,20 @@ class FetchSettings(_Section):
     host_delay: float = Field(default=1.0, ge=0, description="between requests to one host")
 
 
+class WebSubSettings(_Section):
+    """[websub]: a hub to tell when feeds change, so readers need not poll."""
+
+    hub: str | None = None
+    timeout: float = Field(default=10.0, gt=0)
+
+    @field_validator("hub")
+    @classmethod
+    def _hub_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f'"{value}" is not an http(s) URL')
+        return value
+
+
 ENGINES = ("apertium", "libretranslate", "deepl", "openai")
 FIELDS = ("title", "summary", "content")
 
@@ -315,6 +329,7 @@ class Settings(_Section):
     serve: ServeSettings = ServeSettings()
     fetch: FetchSettings = FetchSettings()
     translate: TranslateSettings = TranslateSettings()
+    websub: WebSubSettings = WebSubSettings()
     classify: ClassifySettings = ClassifySettings()
     sources: tuple[SourceSettings, ...] = ()
 
@@ -335,6 +350,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "serve": ServeSettings,
     "fetch": FetchSettings,
     "translate": TranslateSettings,
+    "websub": WebSubSettings,
     "classify": ClassifySettings,
     "sources": SourceSettings,
 }

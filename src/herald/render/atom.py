@@ -27,6 +27,8 @@ def render_atom(view: FeedView) -> bytes:
     ):
         if target is not None:
             fg.link(href=view.url(target, ".atom"), rel=rel, type="application/atom+xml")
+    if view.hub:
+        fg.link(href=view.hub, rel="hub")
     fg.generator("Herald")
     if view.language:
         fg.language(view.language)

@@ -21,6 +21,8 @@ def render_json(view: FeedView) -> bytes:
     }
     if view.language:
         feed["language"] = view.language
+    if view.hub:
+        feed["hubs"] = [{"type": "WebSub", "url": view.hub}]
     feed["items"] = [
         {
             "id": entry.id,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from herald.render.view import FeedView
+
+ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
 
 
 def render_rss(view: FeedView) -> bytes:
@@ -37,4 +40,18 @@ def render_rss(view: FeedView) -> bytes:
         for c in entry.categories:
             fe.category(term=c.term, scheme=c.scheme, label=c.label)
     document: bytes = fg.rss_str(pretty=True)
+    if view.hub:
+        document = _with_hub(document, view.hub)
     return document
+
+
+def _with_hub(document: bytes, hub: str) -> bytes:
+    """feedgen writes only the self atom:link in RSS; WebSub wants rel="hub" next to it."""
+    root = etree.fromstring(document)
+    self_link = root.find(f"channel/{ATOM_LINK}")
+    assert self_link is not None
+    link = etree.Element(ATOM_LINK, href=hub, rel="hub")
+    link.tail = self_link.tail
+    self_link.addnext(link)
+    result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return result

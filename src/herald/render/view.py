@@ -68,6 +68,7 @@ class FeedView:
     author: str
     entries: tuple[EntryView, ...]
     paging: Paging = Paging()
+    hub: str | None = None  # a WebSub hub that announces changes of this feed
 
     def url(self, path: str, suffix: str) -> str:
         """The absolute URL of a document of this site."""
@@ -143,6 +144,7 @@ def feed_view(
     paging: Paging = Paging(),
     path: str | None = None,
     edition: Edition = ORIGINAL,
+    hub: str | None = None,
 ) -> FeedView:
     """The view of one feed document, newest entry first.
 
@@ -164,6 +166,7 @@ def feed_view(
         author=author,
         entries=tuple(entry_view(t, base_url, source_names, edition, spec.path) for t in ordered),
         paging=paging,
+        hub=hub,
     )
 
 

@@ -109,6 +109,12 @@ class Store(Protocol):
     ) -> None:
         """Keep (text hash, field, text) translations; the articles' documents re-render."""
 
+    def pending_pings(self, add: Iterable[str] = ()) -> list[str]:
+        """Feeds still to announce to the WebSub hub, after adding `add`."""
+
+    def pings_done(self, urls: Iterable[str]) -> None:
+        """Forget feeds the hub has accepted."""
+
     def fetch_states(self) -> Iterator[FetchState]:
         """Fetch state of every source ever read."""
 

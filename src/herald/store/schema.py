@@ -71,4 +71,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (hash, field, target, engine)
     );
     """,
+    # 6: feeds whose change a WebSub hub has not yet accepted.
+    """
+    CREATE TABLE websub_pending (
+        url TEXT PRIMARY KEY
+    );
+    """,
 )

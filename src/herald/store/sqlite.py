@@ -280,6 +280,19 @@ class SQLiteStore:
                 [(i,) for i in sorted(set(article_ids))],
             )
 
+    def pending_pings(self, add: Iterable[str] = ()) -> list[str]:
+        """Feeds still to announce to the WebSub hub, after adding `add`."""
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO websub_pending VALUES (?)", [(u,) for u in add]
+            )
+        return [r[0] for r in self._db.execute("SELECT url FROM websub_pending ORDER BY url")]
+
+    def pings_done(self, urls: Iterable[str]) -> None:
+        """Forget feeds the hub has accepted."""
+        with self.transaction():
+            self._db.executemany("DELETE FROM websub_pending WHERE url = ?", [(u,) for u in urls])
+
     def fetch_states(self) -> Iterator[FetchState]:
         """Fetch state of every source ever read."""
         for r in self._db.execute("SELECT * FROM fetch_state ORDER BY source_id"):
