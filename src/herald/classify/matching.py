@@ -53,7 +53,8 @@ class PhraseMatcher:
     """Finds any of many phrases in one pass over a text, with an Aho-Corasick automaton.
 
     Matches are whole words. At each place the longest phrase wins ("Papua New Guinea",
-    never "Guinea"), and the leftmost match is taken first, without overlaps. A phrase may
+    never "Guinea"), and the leftmost match is taken first, without overlaps; where that
+    longest phrase does not end on a word boundary, nothing is taken there. A phrase may
     end in a plural ("plural": -s, -es) or in any ending ("any"); "" takes it exactly.
     Punctuation and spaces all count as one kind of gap ("agro-industrial" is "agro
     industrial", "Côte d’Ivoire" is "Côte d'Ivoire").
@@ -94,19 +95,19 @@ class PhraseMatcher:
         if self._automaton is None:
             return
         view = " " + self._fold(text, gapped)  # view[i + 1] is text[i]
-        found = []
-        for last, (length, targets) in self._automaton.iter(view):
+        position = 0
+        # Leftmost-longest matches, found by the automaton itself. Where the longest phrase
+        # at a place does not end on a word boundary ("Guinea-Bissauan"), nothing is taken.
+        for last, (length, targets) in self._automaton.iter_long(view):
             start = last - length + 1  # the gap before the word, so the word's index in text
+            if start < position:
+                continue  # an ending that reached past the last match overlaps this one
             for index, ending in targets:
                 end = _end(text, last, ending)
                 if end is not None:
-                    found.append((start, -end, index))
-        found.sort()
-        position = 0
-        for start, minus_end, index in found:
-            if start >= position:
-                yield index, start, text[start:-minus_end]
-                position = -minus_end
+                    yield index, start, text[start:end]
+                    position = end
+                    break
 
 
 _GAP = re.compile(r"\W")
