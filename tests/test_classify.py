@@ -129,6 +129,8 @@ def tags_of(classifier: Classifier, title: str, *paragraphs: str) -> dict[tuple[
             {("organization", "pace"): True, ("organization", "un"): True},
         ),
         ("Визит в Турцию и Германия", {("country", "DE"): True}),
+        ("Exporters look to Latin America and Central Asia", {}),
+        ("Students travel to America", {("country", "US"): True}),
     ],
 )
 def test_context_and_organizations(

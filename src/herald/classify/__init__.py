@@ -57,14 +57,14 @@ def _strings(path: Path, where: str, value: Any) -> tuple[str, ...]:
 
 
 def load_country_rules(path: Path) -> CountryRules:
-    """Read countries.toml: `threshold`, `ambiguous`, `[aliases]` of ISO code -> names, and
-    `[organizations.<slug>]` tables with a label and names."""
+    """Read countries.toml: `threshold`, `ambiguous`, `ignore`, `[aliases]` of ISO code ->
+    names, and `[organizations.<slug>]` tables with a label and names."""
     data = _read_toml(path)
-    unknown = set(data) - {"threshold", "aliases", "organizations", "ambiguous"}
+    unknown = set(data) - {"threshold", "aliases", "organizations", "ambiguous", "ignore"}
     if unknown:
         raise ConfigError(
             f'{path}: unknown key "{sorted(unknown)[0]}"; '
-            "use threshold, ambiguous, aliases, organizations"
+            "use threshold, ambiguous, ignore, aliases, organizations"
         )
     aliases: dict[str, tuple[str, ...]] = {}
     for code, names in data.get("aliases", {}).items():
@@ -88,6 +88,7 @@ def load_country_rules(path: Path) -> CountryRules:
         _number(path, "threshold", data.get("threshold", 2.0)),
         tuple(organizations),
         frozenset(_strings(path, "ambiguous", data.get("ambiguous", []))),
+        _strings(path, "ignore", data.get("ignore", [])),
     )
 
 

@@ -41,6 +41,9 @@ class CountryRules:
     # Names that are also first names or brands: not a country when a capitalized word
     # follows ("Jordan Henderson", "Chad Smith").
     ambiguous: frozenset[str] = frozenset()
+    # Names that are matched (so they hide shorter ones) but tag nothing: "Latin America"
+    # is not the United States.
+    ignore: tuple[str, ...] = ()
 
 
 LOCALES = ("en", "ru", "kk")
@@ -74,6 +77,8 @@ class CountryTagger:
         for code, aliases in rules.aliases.items():
             for alias in aliases:
                 names[match_form(alias)] = ("country", code)
+        for name in rules.ignore:
+            names[match_form(name)] = ("ignore", "")
         self._labels = {o.slug: o.label for o in rules.organizations}
         for organization in rules.organizations:
             for name in organization.names:
@@ -88,7 +93,7 @@ class CountryTagger:
         evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
         for index, start, matched in self._matcher.finditer(text.text, text.gapped):
             family, term = self._targets[index]
-            if family == "country" and term == self._home:
+            if family == "ignore" or (family == "country" and term == self._home):
                 continue
             if matched in self._rules.ambiguous and _NAME_FOLLOWS.match(
                 text.text, start + len(matched)
