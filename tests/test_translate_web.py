@@ -183,3 +183,28 @@ def test_glossary_round_trip_both_styles() -> None:
         assert "Tokayev" not in protected and "WIPOX" in protected
         assert glossary.restore(fake_translate(protected)).count("Kassym-Jomart Tokayev") == 1
         assert glossary.restore(protected) == text
+
+
+def test_a_text_longer_than_one_request_goes_alone(
+    tmp_path: Path, services: tuple[str, Behaviour], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, state = services
+    monkeypatch.setenv("HERALD_TEST_KEY", "k")
+    long_body = " ".join(["Water cooperation on the Syr Darya continues."] * 1500)  # ~70,000
+    listing = tmp_path / "long.txt"
+    listing.write_text(f"01.04.2026, 10:00 1\nA Long Report\n{long_body}\n", encoding="utf-8")
+    text = config(tmp_path, "libretranslate", url).read_text("utf-8")
+    text = text.replace(str(SAMPLE), str(listing)).replace(
+        'fields = ["title", "summary"]', 'fields = ["content"]'
+    )
+    (tmp_path / "herald.toml").write_text(text, encoding="utf-8")
+    site = Site(tmp_path, tmp_path / "herald.toml")
+    pipeline = site.pipeline()
+    try:
+        pipeline.update_source(pipeline.settings.sources[0], NOW)
+        (report,) = pipeline.translate(NOW)
+    finally:
+        pipeline.store.close()
+    assert (report.translated, report.left_for_later, report.error) == (1, 0, None)
+    assert report.chars_sent > 40_000
+    assert [len(request["q"]) for request in state.requests] == [1]  # in one request, alone

@@ -73,7 +73,7 @@ def translate_missing(
             while queue and report.error is None:
                 chunk: list[_Job] = []
                 size = 0
-                while queue and size + len(queue[0].payload) <= min(budget, CHUNK_CHARS):
+                while queue and _fits(len(queue[0].payload), size, budget, first=not chunk):
                     size += len(queue[0].payload)
                     chunk.append(queue.pop(0))
                 if not chunk:
@@ -96,6 +96,14 @@ def translate_missing(
             report.left_for_later,
         )
     return reports
+
+
+def _fits(length: int, size: int, budget: int, *, first: bool) -> bool:
+    """Whether a text joins the request: within the run's cap always, and within a
+    request's size unless it is the first (a long article goes alone)."""
+    if size + length > budget:
+        return False
+    return first or size + length <= CHUNK_CHARS
 
 
 def _send(
