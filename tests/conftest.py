@@ -13,6 +13,7 @@ import pytest
 
 from herald.app import load, open_pipeline
 from herald.pipeline import Pipeline, SourceReport
+from herald.translate.stage import TranslationReport
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -104,6 +105,20 @@ class Site:
         pipeline = self.pipeline()
         try:
             return pipeline.run_once(now)
+        finally:
+            pipeline.store.close()
+
+    def read_and_translate(
+        self, now: datetime = NOW, *, publish: bool = False
+    ) -> list[TranslationReport]:
+        """Read the first source and run the translate stage; publish only when asked."""
+        pipeline = self.pipeline()
+        try:
+            pipeline.update_source(pipeline.settings.sources[0], now)
+            reports = pipeline.translate(now)
+            if publish:
+                pipeline.publish()
+            return reports
         finally:
             pipeline.store.close()
 

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from herald.store import FeedQuery
-
 from .conftest import NOW, SAMPLE, Site, bulletin_source, write_config
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -146,13 +144,7 @@ def test_second_run_translates_nothing_and_an_edit_only_its_field(
         encoding="utf-8",
     )
     counted_apertium.write_text("", encoding="utf-8")
-    pipeline = spanish.pipeline()
-    try:
-        pipeline.update_source(pipeline.settings.sources[0], NOW + timedelta(hours=2))
-        (report,) = pipeline.translate(NOW + timedelta(hours=2))
-        pipeline.publish()
-    finally:
-        pipeline.store.close()
+    (report,) = spanish.read_and_translate(NOW + timedelta(hours=2), publish=True)
     assert (report.translated, report.chars_sent > 0) == (1, True)  # the content field alone
     sent = counted_apertium.read_text(encoding="utf-8")
     assert len(runs(counted_apertium)) == 1
@@ -168,22 +160,10 @@ def test_cap_leaves_the_rest_untranslated_in_its_own_language(
 ) -> None:
     capped = TRANSLATE + 'max_chars = 400\nfields = ["title"]\n'
     site = Site(tmp_path, write_config(tmp_path, [bulletin_source(listing)], extra=capped))
-    (report,) = [r for r in _run_translate(site)]
+    (report,) = site.read_and_translate(publish=True)
     assert report.chars_sent <= 400
     assert 0 < report.translated < 8 and report.left_for_later == 8 - report.translated
     translated = entries(site.feeds / "es" / "all.atom")
     untouched = [e for e in translated if e.get(XML_LANG) == "en"]
     assert len(untouched) == 8 - report.translated
     assert all(e.find(f"{A}contributor") is None for e in untouched)
-
-
-def _run_translate(site: Site) -> list:  # type: ignore[type-arg]
-    pipeline = site.pipeline()
-    try:
-        pipeline.update_source(pipeline.settings.sources[0], NOW)
-        reports = pipeline.translate(NOW)
-        pipeline.publish()
-        assert pipeline.store.articles(FeedQuery(), 10)
-        return reports
-    finally:
-        pipeline.store.close()

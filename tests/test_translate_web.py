@@ -143,12 +143,7 @@ def test_the_cap_is_honoured(
     url, state = services
     monkeypatch.setenv("HERALD_TEST_KEY", "k")
     site = Site(tmp_path, config(tmp_path, "libretranslate", url, "max_chars = 300\n"))
-    pipeline = site.pipeline()
-    try:
-        pipeline.update_source(pipeline.settings.sources[0], NOW)
-        (report,) = pipeline.translate(NOW)
-    finally:
-        pipeline.store.close()
+    (report,) = site.read_and_translate()
     sent = sum(len(text) for request in state.requests for text in request["q"])
     assert sent == report.chars_sent <= 300
     assert report.left_for_later > 0
@@ -199,12 +194,7 @@ def test_a_text_longer_than_one_request_goes_alone(
     )
     (tmp_path / "herald.toml").write_text(text, encoding="utf-8")
     site = Site(tmp_path, tmp_path / "herald.toml")
-    pipeline = site.pipeline()
-    try:
-        pipeline.update_source(pipeline.settings.sources[0], NOW)
-        (report,) = pipeline.translate(NOW)
-    finally:
-        pipeline.store.close()
+    (report,) = site.read_and_translate()
     assert (report.translated, report.left_for_later, report.error) == (1, 0, None)
     assert report.chars_sent > 40_000
     assert [len(request["q"]) for request in state.requests] == [1]  # in one request, alone

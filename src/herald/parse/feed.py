@@ -17,7 +17,7 @@ from lxml import etree
 
 from herald.errors import ParseError
 from herald.models import Fetched, ParseProblem, ParseResult, RawItem
-from herald.parse.dates import parse_date
+from herald.parse.dates import item_date
 from herald.parse.text import decode_text
 
 if TYPE_CHECKING:
@@ -101,10 +101,9 @@ def _json_feed(fetched: Fetched) -> ParseResult:
         if not title or not date or item.get("id") in (None, ""):
             problems.append(ParseProblem(None, f"item {number}: needs id, title and date"))
             continue
-        try:
-            published = parse_date(str(date))
-        except ValueError as exc:
-            problems.append(ParseProblem(None, f"item {number}: {exc}"))
+        published = item_date(number, str(date))
+        if isinstance(published, ParseProblem):
+            problems.append(published)
             continue
         html = item.get("content_html")
         if html is None and item.get("content_text") is not None:

@@ -10,7 +10,7 @@ from lxml import etree
 
 from herald.errors import ParseError
 from herald.models import Fetched, ParseProblem, ParseResult, RawItem
-from herald.parse.dates import parse_date
+from herald.parse.dates import item_date
 from herald.parse.select import compile_selector
 from herald.parse.text import decode_text
 
@@ -55,10 +55,9 @@ def parse_html(fetched: Fetched, source: SourceSettings) -> ParseResult:
             if text is None:
                 problems.append(ParseProblem(None, f'item {number}: no date at "{cfg.date}"'))
                 continue
-            try:
-                published = parse_date(text, cfg.date_format)
-            except ValueError as exc:
-                problems.append(ParseProblem(None, f"item {number}: {exc}"))
+            published = item_date(number, text, cfg.date_format)
+            if isinstance(published, ParseProblem):
+                problems.append(published)
                 continue
         else:
             problems.append(ParseProblem(None, f"item {number}: [sources.html] has no date"))

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from herald.errors import ParseError
 from herald.models import Fetched, ParseProblem, ParseResult, RawItem
-from herald.parse.dates import parse_date
+from herald.parse.dates import item_date
 from herald.parse.text import decode_text
 
 if TYPE_CHECKING:
@@ -71,10 +71,9 @@ def read_items(
                 ParseProblem(None, f"item {number}: needs {cfg.id}, {cfg.title} and {cfg.date}")
             )
             continue
-        try:
-            published = parse_date(str(date))
-        except ValueError as exc:
-            problems.append(ParseProblem(None, f"item {number}: {exc}"))
+        published = item_date(number, str(date))
+        if isinstance(published, ParseProblem):
+            problems.append(published)
             continue
         content = dig(item, cfg.content) if cfg.content else None
         summary = dig(item, cfg.summary) if cfg.summary else None
