@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,9 +20,11 @@ from herald.explain import explain_text
 from herald.health import sources_table
 from herald.schedule import now_utc, run_service
 from herald.serve import create_server
+from herald.settings import Settings, load_settings
 
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG, EXIT_SOURCES_FAILED = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def _default_config() -> str:
@@ -41,8 +44,18 @@ def config_option(command: F) -> F:
 
 
 def _load(config_path: Path) -> Loaded:
+    """Settings, classifier and translator, or exit 2 with every mistake."""
+    return _or_exit(partial(load, config_path))
+
+
+def _settings(config_path: Path) -> Settings:
+    """Settings alone, for commands that neither classify nor translate."""
+    return _or_exit(partial(load_settings, config_path))
+
+
+def _or_exit(read: Callable[[], T]) -> T:
     try:
-        return load(config_path)
+        return read()
     except ConfigError as exc:
         for line in str(exc).splitlines():
             click.echo(f"herald: config error: {line}", err=True)
@@ -120,7 +133,7 @@ def schedule(config_path: Path, serve: bool, host: str | None, port: int | None)
 @click.option("--port", type=int, help="Port to listen on (default: [serve] port).")
 def serve(config_path: Path, host: str | None, port: int | None) -> None:
     """Serve the output directory over HTTP with ETag, Last-Modified and 304s."""
-    settings = _load(config_path).settings
+    settings = _settings(config_path)
     server = create_server(
         settings.paths.output,
         host or settings.serve.host,
@@ -134,7 +147,7 @@ def serve(config_path: Path, host: str | None, port: int | None) -> None:
 @config_option
 def sources(config_path: Path) -> None:
     """List the configured sources with their health: last success, failures, last error."""
-    settings = _load(config_path).settings
+    settings = _settings(config_path)
     from herald.store.sqlite import SQLiteStore
 
     try:
@@ -176,7 +189,7 @@ def explain(config_path: Path, article_id: str) -> None:
 
     ARTICLE_ID is the entry's id as in the feed, or a unique part of it.
     """
-    settings = _load(config_path).settings
+    settings = _settings(config_path)
     from herald.store.sqlite import SQLiteStore
 
     store = SQLiteStore(settings.paths.database)
