@@ -28,6 +28,13 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
+def language_code(value: str, *, example: str) -> str:
+    """A BCP 47-style language code, or a ValueError that shows what one looks like."""
+    if not _LANGUAGE.match(value):
+        raise ValueError(f'"{value}" is not a language code; write e.g. {example}')
+    return value
+
+
 def _base_dir(info: ValidationInfo) -> Path:
     context = info.context or {}
     return Path(context.get("base_dir", "."))
@@ -140,10 +147,7 @@ class TranslateSettings(_Section):
     @field_validator("targets")
     @classmethod
     def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for code in value:
-            if not _LANGUAGE.match(code):
-                raise ValueError(f'"{code}" is not a language code; write e.g. "es"')
-        return value
+        return tuple(language_code(code, example='"es"') for code in value)
 
     @field_validator("engine")
     @classmethod
@@ -298,9 +302,7 @@ class SourceSettings(_Section):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str) -> str:
-        if not _LANGUAGE.match(value):
-            raise ValueError(f'"{value}" is not a language code; write e.g. "en" or "pt-BR"')
-        return value
+        return language_code(value, example='"en" or "pt-BR"')
 
     @field_validator("timezone")
     @classmethod
