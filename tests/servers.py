@@ -44,7 +44,7 @@ def running(app: Any) -> Iterator[str]:
 
 
 def govkz_items(page: int) -> list[dict[str, Any]]:
-    """Two pages of a project's news as the portal answers: 20 items, then 3."""
+    """Two pages of a project's news as the portal answers (from page 1): 20 items, then 3."""
     special = [
         {
             "id": 9001,
@@ -73,7 +73,7 @@ def govkz_items(page: int) -> list[dict[str, Any]]:
         }
         for n in range(20)
     ]
-    return (special + filler)[:20] if page == 0 else filler[17:]
+    return (special + filler)[:20] if page == 1 else filler[17:]
 
 
 def source_site() -> tuple[Starlette, Counter[str]]:
@@ -102,10 +102,10 @@ def source_site() -> tuple[Starlette, Counter[str]]:
         hits[f"govkz-lang-{request.headers.get('accept-language')}"] += 1
         if request.query_params.get("projects") != "eq:mfa":
             return JSONResponse({"error": "unknown project"}, status_code=400)
-        page = int(request.query_params.get("page", "0"))
+        page = int(request.query_params.get("page", "1"))
         items = govkz_items(page)
         # The portal wraps some answers in an object and sends others bare.
-        return JSONResponse({"content": items, "totalPages": 2} if page == 0 else items)
+        return JSONResponse({"content": items, "totalPages": 2} if page == 1 else items)
 
     async def feeds(request: Request) -> Response:
         name = request.path_params["name"]

@@ -114,7 +114,7 @@ def test_govkz_preset_two_pages(tmp_path: Path, server: tuple[str, Counter[str]]
     site = make_site(tmp_path, source("mfa", "gov-kz", url, project="mfa", pages=2))
     (report,) = site.run_once()
     assert report.problems == [
-        'source "mfa": skipped entry: item 3: needs id, title and created_date'
+        'source "mfa": skipped entry: item 3: needs an id, a title and a date'
     ]
     articles = {a.article.title: a.article for a in stored(site, "mfa")}
     assert len(articles) == 19 + 3
@@ -199,7 +199,7 @@ def test_json_api_with_paging(tmp_path: Path, server: tuple[str, Counter[str]]) 
         "content": "body",
         "link": "https://news.example/item/{id}",
         "page_param": "page",
-        "start_page": 0,
+        "start_page": 1,
         "max_pages": 2,
     }
     site = make_site(
@@ -273,3 +273,33 @@ def test_sources_command_shows_health(tmp_path: Path, server: tuple[str, Counter
     down = after[2]
     assert down.split()[:4] == ["down", "bulletin", "failing", "×2"]
     assert "never" in down and "HTTP 404" in down
+
+
+@pytest.mark.parametrize(
+    ("name", "link", "picture", "document"),
+    [
+        (
+            "relative.xml",
+            "/embassy/news/winter-hours",
+            "/embassy/pictures/hall.jpg",
+            "/feeds/forms/visa.pdf",
+        ),
+        ("relative.json", "/trade/12", "/trade/guide.png", "/feeds/guide.pdf"),
+    ],
+)
+def test_relative_links_become_absolute_against_the_source(
+    tmp_path: Path,
+    server: tuple[str, Counter[str]],
+    name: str,
+    link: str,
+    picture: str,
+    document: str,
+) -> None:
+    """Readers would resolve relative links against Herald's host and get 404s."""
+    url, _ = server
+    site = make_site(tmp_path, source("feed", "feed", f"{url}/feeds/{name}"))
+    site.run_once()
+    (article,) = (a.article for a in stored(site, "feed"))
+    assert article.url == url + link
+    assert f'src="{url}{picture}"' in article.content_html
+    assert f'href="{url}{document}"' in article.content_html

@@ -11,6 +11,7 @@ from pathlib import Path
 from herald import __version__
 from herald.classify import Classifier, load_country_rules, load_topic_rules
 from herald.fetch import DefaultFetcher, HttpFetcher
+from herald.fetch.browser import ChromiumBrowser
 from herald.pipeline import Pipeline
 from herald.publish import DirectoryPublisher
 from herald.settings import Settings, load_settings
@@ -59,6 +60,7 @@ def open_pipeline(loaded: Loaded) -> Pipeline:
         WebSubNotifier(settings.websub.hub, settings.websub.timeout)
         if settings.websub.hub
         else None,
+        partial(ChromiumBrowser, settings.browser.executable, settings.browser.timeout),
     )
 
 

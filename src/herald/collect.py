@@ -1,19 +1,25 @@
-"""Collecting a source: fetch its pages (and new articles' own pages), parse each.
+"""Collecting a source: fetch its pages (and new articles' full text), parse each.
 
-This is the I/O side of reading a source; parsing stays pure. Only the first page is
-fetched conditionally: when it has not changed, neither has the listing.
+This is the I/O side of reading a source; parsing stays pure. Only the first page of each
+language edition is fetched conditionally: when it has not changed, neither has the listing.
+A source whose API wants session headers gets them through a SessionKeeper, which asks a
+browser only when the API refuses (or the source says it always needs one).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
-from herald.errors import HeraldError
+from herald.errors import HeraldError, RefusedError
 from herald.fetch import Fetcher
-from herald.models import ParseProblem, RawItem, Validators
+from herald.fetch.browser import Browser
+from herald.models import Fetched, ParseProblem, RawItem, Validators
 from herald.normalize.identity import article_id
-from herald.parse import KINDS
+from herald.parse import KINDS, SourceKind
+from herald.sessions import SessionKeeper
 from herald.settings import SourceSettings
 from herald.store import Store
 
@@ -27,28 +33,101 @@ class Collected:
     items: list[RawItem] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     not_modified: bool = False
-    # The first page's URL and validators, to store once the items are stored.
-    validators: tuple[str, Validators] | None = None
+    # The first pages' URLs and validators, to store once the items are stored.
+    validators: list[tuple[str, Validators]] = field(default_factory=list)
 
 
-def collect(source: SourceSettings, fetcher: Fetcher, store: Store) -> Collected:
-    """Fetch and parse every page of a source; raises HeraldError if the first page fails."""
+@dataclass
+class _Reader:
+    """Fetches for one read of one source, with its session headers when it has any."""
+
+    fetcher: Fetcher
+    session: SessionKeeper | None
+
+    def fetch(
+        self, url: str, headers: Mapping[str, str], validators: Validators | None = None
+    ) -> Fetched:
+        try:
+            return self._fetch(url, headers, validators)
+        except RefusedError as refused:
+            if self.session is None:
+                raise
+            self.session.on_refused(refused)
+            try:
+                return self._fetch(url, headers, validators)
+            except RefusedError as again:
+                self.session.on_refused(again)  # refreshed once already: says so and fails
+                raise
+
+    def _fetch(
+        self, url: str, headers: Mapping[str, str], validators: Validators | None
+    ) -> Fetched:
+        extra = self.session.headers if self.session is not None else {}
+        return self.fetcher.fetch(url, headers={**headers, **extra}, validators=validators)
+
+
+def collect(
+    source: SourceSettings,
+    fetcher: Fetcher,
+    store: Store,
+    browser: Callable[[], Browser] | None = None,
+    now: datetime | None = None,
+) -> Collected:
+    """Fetch and parse every page of every language edition of a source; raises
+    HeraldError if the first page of the first edition fails."""
     kind = KINDS[source.kind]
-    headers = kind.headers(source)
+    session = None
+    if kind.session_page is not None and source.tokens != "none" and browser is not None:
+        assert kind.session_request is not None and now is not None
+        session = SessionKeeper(
+            source, store, browser, kind.session_page(source), kind.session_request, now
+        )
+    reader = _Reader(fetcher, session)
     found = Collected()
+    editions = source.editions if kind.session_page is not None else (source.language,)
+    modified = False
+    for number, language in enumerate(editions):
+        edition = source if number == 0 else source.model_copy(update={"language": language})
+        try:
+            items, not_modified = _read_listing(edition, kind, reader, store, found)
+        except HeraldError as exc:
+            if number == 0:
+                raise
+            found.problems.append(ParseProblem(None, f'edition "{language}": {exc}'))
+            continue
+        modified = modified or not not_modified
+        if len(editions) > 1:
+            items = [_as_edition(item, language, primary=number == 0) for item in items]
+        if items and kind.article is not None:
+            items = _read_articles(edition, kind, reader, store, items, found)
+        found.items.extend(items)
+    found.not_modified = not modified
+    return found
+
+
+def _as_edition(item: RawItem, language: str, *, primary: bool) -> RawItem:
+    """An item of one language edition: the first edition keeps the plain key (and so the
+    ids it always had); the others get their own key, and all share the group."""
+    key = item.key if primary else f"{item.key} lang:{language}"
+    return replace(item, key=key, group_key=item.key, language=language)
+
+
+def _read_listing(
+    source: SourceSettings, kind: SourceKind, reader: _Reader, store: Store, found: Collected
+) -> tuple[list[RawItem], bool]:
+    """The items of every page of one listing, and whether its first page was unchanged."""
+    headers = kind.headers(source)
     url: str | None = kind.first_url(source)
     seen: set[str] = set()
+    items: list[RawItem] = []
     for page in range(kind.max_pages(source)):
         if url is None or url in seen:
             break
         seen.add(url)
         try:
-            fetched = fetcher.fetch(
-                url, headers=headers, validators=store.validators(url) if page == 0 else None
-            )
+            fetched = reader.fetch(url, headers, store.validators(url) if page == 0 else None)
             if fetched.not_modified:
-                found.not_modified = page == 0
-                break
+                return items, page == 0
             parsed = kind.parse(fetched, source)
         except HeraldError as exc:
             if page == 0:
@@ -56,34 +135,36 @@ def collect(source: SourceSettings, fetcher: Fetcher, store: Store) -> Collected
             found.problems.append(ParseProblem(None, f"page {page + 1}: {exc}"))
             break
         if page == 0:
-            found.validators = (url, Validators(fetched.etag, fetched.last_modified))
-        found.items.extend(parsed.items)
+            found.validators.append((url, Validators(fetched.etag, fetched.last_modified)))
+        items.extend(parsed.items)
         found.problems.extend(parsed.problems)
         url = parsed.next_url
-    if kind.article is not None and found.items:
-        _read_articles(source, fetcher, store, found)
-    return found
+    return items, False
 
 
 def _read_articles(
-    source: SourceSettings, fetcher: Fetcher, store: Store, found: Collected
-) -> None:
-    """Fetch the own page of each new item once, for its full text."""
-    kind = KINDS[source.kind]
+    source: SourceSettings,
+    kind: SourceKind,
+    reader: _Reader,
+    store: Store,
+    items: list[RawItem],
+    found: Collected,
+) -> list[RawItem]:
+    """Fetch the full text of each new item that has only a teaser, once."""
     assert kind.article is not None
-    stored = store.get_many(article_id(source.id, item.key) for item in found.items)
+    stored = store.get_many(article_id(source.id, item.key) for item in items)
     complete: list[RawItem] = []
-    for item in found.items:
-        if item.url is None or article_id(source.id, item.key) in stored:
+    for item in items:
+        if item.details_url is None or article_id(source.id, item.key) in stored:
             complete.append(item)
             continue
         try:
-            page = fetcher.fetch(item.url, headers=kind.headers(source))
+            page = reader.fetch(item.details_url, kind.headers(source))
             content = kind.article(page, source)
         except HeraldError as exc:
             # Left out now and tried again next run, so the listing must be read again.
             found.problems.append(ParseProblem(None, f'article "{item.title}": {exc}'))
-            found.validators = None
+            found.validators.clear()
             continue
         complete.append(replace(item, html=content, paragraphs=()) if content else item)
-    found.items = complete
+    return complete

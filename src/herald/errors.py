@@ -13,6 +13,14 @@ class SourceError(HeraldError):
     """A source could not be read as a whole (missing file, network error, undecodable bytes)."""
 
 
+class RefusedError(SourceError):
+    """The server refused the request (401 or 403): it wants credentials it did not get."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class ParseError(HeraldError):
     """A source's bytes could not be turned into items at all."""
 

@@ -6,6 +6,7 @@ which the store keeps and hands to render as StoredArticle.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +32,14 @@ class Validators:
 
 
 @dataclass(frozen=True, slots=True)
+class Session:
+    """Request headers a source's API wants, as a browser obtained them, and when."""
+
+    headers: Mapping[str, str]
+    obtained: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class RawItem:
     """One item as the source states it, before cleaning.
 
@@ -46,6 +55,16 @@ class RawItem:
     paragraphs: tuple[str, ...] = ()
     html: str | None = None
     has_images: bool = False
+    image: str | None = None  # the article's own picture, shown above its body
+    # Relative links in `url` and `html` are resolved against this address.
+    base_url: str | None = None
+    # Where the full text is, when the listing holds only a teaser: read once per new item.
+    details_url: str | None = None
+    # The portal's own id of an article published in several languages, and this item's one.
+    group_key: str | None = None
+    language: str | None = None
+    # Set when this item was found glued inside another entry and split off from it.
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +105,9 @@ class Article:
     paragraphs: tuple[str, ...] = ()
     url: str | None = None
     has_images: bool = False
+    # The id shared by the language versions of one article (the portal's editions), if any.
+    group: str | None = None
+    note: str | None = None  # how Herald came to this entry, when it is not plain (a split)
 
 
 @dataclass(frozen=True, slots=True)

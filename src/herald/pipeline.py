@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,6 +13,7 @@ from herald.collect import Collected, collect
 from herald.documents import documents
 from herald.errors import HeraldError
 from herald.fetch import Fetcher
+from herald.fetch.browser import Browser
 from herald.models import Article, ParseProblem, RawItem
 from herald.normalize import normalize
 from herald.normalize.identity import first_of_each, resolve_ids
@@ -63,6 +64,7 @@ class Pipeline:
         publisher: Publisher,
         translator: Translator | None = None,
         notifier: WebSubNotifier | None = None,
+        browser: Callable[[], Browser] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -71,6 +73,7 @@ class Pipeline:
         self.publisher = publisher
         self.translator = translator
         self.notifier = notifier
+        self.browser = browser
 
     def run_once(self, now: datetime) -> list[SourceReport]:
         """Update every source, translate what is new, then publish the feeds."""
@@ -88,7 +91,7 @@ class Pipeline:
     def update_source(self, source: SourceSettings, now: datetime) -> SourceReport:
         """Read one source and store what it says; a failure stores nothing."""
         try:
-            found = collect(source, self.fetcher, self.store)
+            found = collect(source, self.fetcher, self.store, self.browser, now)
         except HeraldError as exc:
             return self.record_failure(source, str(exc), now)
         return self.apply(source, found, now)
@@ -100,8 +103,8 @@ class Pipeline:
             self.store.record_fetch(source.id, now, None)
             return SourceReport(source.id, not_modified=True)
         report = self.ingest(source, found.items, found.problems, now)
-        if found.validators is not None:
-            self.store.save_validators(*found.validators)
+        for url, validators in found.validators:
+            self.store.save_validators(url, validators)
         return report
 
     def ingest(

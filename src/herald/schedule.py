@@ -100,7 +100,9 @@ class Service:
             # on its own connection to the store; storing and publishing take turns.
             reader = self._open_reader()
             try:
-                found: Collected | str = collect(source, self.pipeline.fetcher, reader)
+                found: Collected | str = collect(
+                    source, self.pipeline.fetcher, reader, self.pipeline.browser, now_utc()
+                )
             except HeraldError as exc:
                 found = str(exc)
             finally:

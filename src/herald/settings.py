@@ -25,6 +25,9 @@ from herald.timezones import load_zone
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+TOKEN_MODES = ("auto", "browser", "none")
+# How every lead paragraph of the Ministry's bulletins ends.
+GLUE_MARKER = "Ministry of Foreign Affairs of the Republic of Kazakhstan reports."
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
@@ -125,6 +128,13 @@ class WebSubSettings(_Section):
         if value is not None and not re.match(r"^https?://[^/\s]+", value):
             raise ValueError(f'"{value}" is not an http(s) URL')
         return value
+
+
+class BrowserSettings(_Section):
+    """[browser]: the Chromium that obtains session headers for sources that need them."""
+
+    executable: str | None = None  # default: chromium, chromium-browser or google-chrome
+    timeout: float = Field(default=45.0, gt=0, description="page load and API request, seconds")
 
 
 ENGINES = ("apertium", "libretranslate", "deepl", "openai")
@@ -253,7 +263,15 @@ class SourceSettings(_Section):
     json_fields: JsonSettings | None = Field(default=None, alias="json")
     project: str | None = None  # gov-kz: the portal's project, e.g. "mfa"
     pages: int = Field(default=1, ge=1, le=50)  # gov-kz: pages of 20 items per run
-    start_page: int = Field(default=0, ge=0)  # gov-kz: the number of the first page
+    start_page: int = Field(default=1, ge=0)  # gov-kz: the number of the first page
+    # gov-kz: every language edition to read; the first edition of an article is `language`.
+    languages: tuple[str, ...] = ()
+    # gov-kz: session headers from a browser: "auto" (when the API refuses), "browser"
+    # (before the first request), "none" (never start a browser).
+    tokens: str = "auto"
+    token_ttl: timedelta = timedelta(minutes=10)  # gov-kz: session headers older are renewed
+    # A lead paragraph ending so starts an article of its own ("" turns splitting off).
+    glue_marker: str = GLUE_MARKER
     headers: dict[str, str] = Field(default_factory=dict)  # sent with every request
 
     @field_validator("id")
@@ -287,6 +305,8 @@ class SourceSettings(_Section):
             raise ValueError(f'kind "{self.kind}" needs a [sources.{self.kind}] table')
         if self.kind == "gov-kz" and not self.project:
             raise ValueError('kind "gov-kz" needs project, e.g. project = "mfa"')
+        if self.languages and self.kind != "gov-kz":
+            raise ValueError('languages is read by kind "gov-kz" only')
         return self
 
     @field_validator("url")
@@ -303,6 +323,32 @@ class SourceSettings(_Section):
     @classmethod
     def _language(cls, value: str) -> str:
         return language_code(value, example='"en" or "pt-BR"')
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        return tuple(language_code(code, example='"ru"') for code in value)
+
+    @field_validator("tokens")
+    @classmethod
+    def _token_mode(cls, value: str) -> str:
+        if value not in TOKEN_MODES:
+            raise ValueError(f'unknown tokens "{value}"; use one of {", ".join(TOKEN_MODES)}')
+        return value
+
+    @field_validator("token_ttl", mode="before")
+    @classmethod
+    def _ttl(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_duration(value)
+        raise ValueError(f'{value!r} is not an interval; write e.g. "10m"')
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """The languages this source is read in, its own `language` first."""
+        return (self.language, *(code for code in self.languages if code != self.language))
 
     @field_validator("timezone")
     @classmethod
@@ -333,6 +379,7 @@ class Settings(_Section):
     translate: TranslateSettings = TranslateSettings()
     websub: WebSubSettings = WebSubSettings()
     classify: ClassifySettings = ClassifySettings()
+    browser: BrowserSettings = BrowserSettings()
     sources: tuple[SourceSettings, ...] = ()
 
     @model_validator(mode="after")
@@ -354,6 +401,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "translate": TranslateSettings,
     "websub": WebSubSettings,
     "classify": ClassifySettings,
+    "browser": BrowserSettings,
     "sources": SourceSettings,
 }
 

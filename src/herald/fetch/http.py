@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from herald.errors import SourceError
+from herald.errors import RefusedError, SourceError
 from herald.models import Fetched
 from herald.settings import FetchSettings
 
@@ -83,7 +83,9 @@ class HttpFetcher:
         last_modified: str | None = None,
     ) -> Fetched:
         """The body at `url` (or `not_modified`), after retries; SourceError if none came."""
-        request_headers = {"User-Agent": self._user_agent, **headers}
+        # Case-insensitive: a source's "user-agent" (a browser's) replaces Herald's own.
+        request_headers = httpx.Headers({"User-Agent": self._user_agent})
+        request_headers.update(headers)
         if etag:
             request_headers["If-None-Match"] = etag
         if last_modified:
@@ -91,7 +93,7 @@ class HttpFetcher:
         with self._gate.turn(urlsplit(url).netloc):
             return asyncio.run(self._with_retries(url, request_headers))
 
-    async def _with_retries(self, url: str, headers: dict[str, str]) -> Fetched:
+    async def _with_retries(self, url: str, headers: httpx.Headers) -> Fetched:
         s = self._settings
         timeout = httpx.Timeout(s.timeout, connect=s.connect_timeout)
         async with httpx.AsyncClient(
@@ -127,7 +129,7 @@ class HttpFetcher:
                     raise SourceError(f"{url}: {type(exc).__name__}: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _get(self, client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> Fetched:
+    async def _get(self, client: httpx.AsyncClient, url: str, headers: httpx.Headers) -> Fetched:
         limit = self._settings.max_bytes
         try:
             async with client.stream("GET", url, headers=headers) as response:
@@ -142,6 +144,8 @@ class HttpFetcher:
                 if response.status_code in _RETRY_STATUS:
                     wait = _retry_after(response.headers.get("retry-after"))
                     raise _RetryableError(f"HTTP {response.status_code}", wait)
+                if response.status_code in (401, 403):
+                    raise RefusedError(f"{url}: HTTP {response.status_code}", response.status_code)
                 if response.status_code != 200:
                     raise SourceError(f"{url}: HTTP {response.status_code}")
                 declared = int(response.headers.get("content-length") or 0)

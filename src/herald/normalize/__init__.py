@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from html import escape
+from urllib.parse import urljoin
 
 import lxml.html
 import nh3
+from lxml import etree
 
 from herald.models import Article, RawItem
 from herald.normalize.identity import article_id
@@ -26,12 +28,16 @@ def normalize(raw: RawItem, source_id: str, timezone: str, language: str) -> Art
     if not title:
         raise ValueError(f"title {raw.title!r} is empty once control characters are removed")
     if raw.html is not None:
-        content_html = nh3.clean(raw.html)
+        content_html = nh3.clean(absolute_links(raw.html, raw.base_url))
         paragraphs = _paragraphs_of(content_html)
     else:
         paragraphs = tuple(p for p in map(clean_line, raw.paragraphs) if p)
         content_html = "\n".join(f"<p>{escape(p, quote=False)}</p>" for p in paragraphs)
+    if raw.image:
+        picture = nh3.clean(f'<p><img src="{escape(raw.image)}" alt=""></p>')
+        content_html = f"{picture}\n{content_html}"
     published = to_utc(raw.published, timezone)
+    url = urljoin(raw.base_url, raw.url) if raw.base_url and raw.url else raw.url
     return Article(
         id=article_id(source_id, raw.key),
         source_id=source_id,
@@ -39,12 +45,14 @@ def normalize(raw: RawItem, source_id: str, timezone: str, language: str) -> Art
         title=title,
         published=published,
         updated=published,
-        language=language,
+        language=raw.language or language,
         content_html=content_html,
         summary=cut_on_word(paragraphs[0], SUMMARY_LIMIT) if paragraphs else "",
         paragraphs=paragraphs,
-        url=raw.url,
+        url=url,
         has_images=raw.has_images,
+        group=article_id(source_id, raw.group_key) if raw.group_key else None,
+        note=raw.note,
     )
 
 
@@ -53,6 +61,21 @@ def to_utc(moment: datetime, timezone: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=load_zone(timezone))
     return moment.astimezone(UTC)
+
+
+def absolute_links(html: str, base_url: str | None) -> str:
+    """The HTML with every relative link and image address resolved against `base_url`,
+    so that readers do not resolve them against Herald's own host."""
+    if not base_url or not html.strip():
+        return html
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html
+    root.make_links_absolute(base_url, resolve_base_href=False)
+    return (root.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in root
+    )
 
 
 def _paragraphs_of(html: str) -> tuple[str, ...]:

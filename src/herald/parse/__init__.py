@@ -60,8 +60,12 @@ class SourceKind:
     first_url: Callable[[SourceSettings], str] = _own_url
     headers: Callable[[SourceSettings], dict[str, str]] = _own_headers
     max_pages: Callable[[SourceSettings], int] = _one_page
-    # Reads an article's own page for its full text, when the listing has only a summary.
+    # Reads an item's `details_url` for its full text, when the listing has only a teaser.
     article: Callable[[Fetched, SourceSettings], str | None] | None = field(default=None)
+    # For APIs that want headers their own page computes: that page, and the path of the
+    # page's request whose headers to reuse.
+    session_page: Callable[[SourceSettings], str] | None = None
+    session_request: str | None = None
 
 
 KINDS: dict[str, SourceKind] = {
@@ -83,6 +87,9 @@ KINDS: dict[str, SourceKind] = {
         first_url=govkz.first_url,
         headers=govkz.headers,
         max_pages=lambda s: s.pages,
+        article=govkz.details_body,
+        session_page=govkz.news_page,
+        session_request=govkz.API,
     ),
 }
 

@@ -56,13 +56,18 @@ def parse_feed(fetched: Fetched, source: SourceSettings) -> ParseResult:
                 published=published,
                 url=entry.get("link"),
                 html=html or "",
+                base_url=fetched.url,
             )
         )
     return ParseResult(tuple(items), tuple(problems))
 
 
 def _headers(fetched: Fetched) -> dict[str, str]:
-    return {"content-type": fetched.content_type} if fetched.content_type else {}
+    """What feedparser reads of the response: the charset, and the base of relative links."""
+    headers = {"content-location": fetched.url}
+    if fetched.content_type:
+        headers["content-type"] = fetched.content_type
+    return headers
 
 
 _REFUSED = (
@@ -118,6 +123,7 @@ def _json_feed(fetched: Fetched) -> ParseResult:
                 url=item.get("url"),
                 html=None if paragraphs else str(html or item.get("summary") or ""),
                 paragraphs=paragraphs,
+                base_url=fetched.url,
             )
         )
     return ParseResult(tuple(items), tuple(problems))

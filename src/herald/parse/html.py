@@ -70,6 +70,7 @@ def parse_html(fetched: Fetched, source: SourceSettings) -> ParseResult:
                 published=published,
                 url=urljoin(fetched.url, url) if url else None,
                 paragraphs=(text_summary,) if text_summary else (),
+                details_url=urljoin(fetched.url, url) if url and cfg.content else None,
             )
         )
     if not items and not problems:

@@ -84,6 +84,7 @@ def read_items(
                 published=published,
                 url=fill_template(cfg.link, item) if cfg.link else None,
                 html=str(content or summary or ""),
+                base_url=fetched.url,
             )
         )
     return items, problems

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from herald.models import TaggedArticle, Validators
+from herald.models import Session, TaggedArticle, Validators
 from herald.normalize.identity import Known
 
 
@@ -90,6 +90,15 @@ class Store(Protocol):
 
     def save_validators(self, url: str, validators: Validators) -> None:
         """Remember the ETag and Last-Modified a server sent with a URL."""
+
+    def session(self, source_id: str) -> Session | None:
+        """The session headers kept for a source."""
+
+    def save_session(self, source_id: str, session: Session) -> None:
+        """Keep a source's session headers for later runs."""
+
+    def siblings(self, groups: Iterable[str]) -> dict[str, list[TaggedArticle]]:
+        """The language versions stored for each group, as feeds show them."""
 
     def translation_keys(self, target: str, engine: str) -> set[tuple[str, str]]:
         """(text hash, field) of every translation kept for a target and engine."""

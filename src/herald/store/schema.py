@@ -77,4 +77,16 @@ MIGRATIONS: tuple[str, ...] = (
         url TEXT PRIMARY KEY
     );
     """,
+    # 7: session headers per source (gov.kz's hash and token); language versions of one
+    # article share a group; a note on entries Herald made itself (split from another).
+    """
+    CREATE TABLE sessions (
+        source_id TEXT PRIMARY KEY,
+        headers   TEXT NOT NULL,
+        obtained  TEXT NOT NULL
+    );
+    ALTER TABLE articles ADD COLUMN grp TEXT;
+    ALTER TABLE articles ADD COLUMN note TEXT;
+    CREATE INDEX articles_by_group ON articles (grp) WHERE grp IS NOT NULL;
+    """,
 )

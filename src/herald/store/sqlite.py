@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from herald.errors import StoreError
-from herald.models import Article, Evidence, Tag, TaggedArticle, Validators
+from herald.models import Article, Evidence, Session, Tag, TaggedArticle, Validators
 from herald.normalize.identity import Known
 from herald.store import EVERYTHING, FeedQuery, FetchState
 from herald.store.schema import MIGRATIONS
@@ -117,14 +117,16 @@ class SQLiteStore:
             self._db.execute(
                 """
                 INSERT INTO articles (id, source_id, key, title, url, published, updated,
-                    language, summary, content_html, paragraphs, has_images, first_seen, seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                    language, summary, content_html, paragraphs, has_images, first_seen,
+                    grp, note, seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                     (SELECT coalesce(max(seq), 0) + 1 FROM articles))
                 ON CONFLICT (id) DO UPDATE SET key = excluded.key, title = excluded.title,
                     url = excluded.url, updated = excluded.updated,
                     language = excluded.language, summary = excluded.summary,
                     content_html = excluded.content_html, paragraphs = excluded.paragraphs,
-                    has_images = excluded.has_images, revision = revision + 1
+                    has_images = excluded.has_images, grp = excluded.grp,
+                    note = excluded.note, revision = revision + 1
                 """,
                 [
                     a.id,
@@ -140,6 +142,8 @@ class SQLiteStore:
                     json.dumps(a.paragraphs, ensure_ascii=False),
                     int(a.has_images),
                     _iso(now),
+                    a.group,
+                    a.note,
                 ],
             )
             self._db.execute("DELETE FROM tags WHERE article_id = ?", [a.id])
@@ -234,6 +238,37 @@ class SQLiteStore:
                     "INSERT OR REPLACE INTO http_cache VALUES (?, ?, ?)",
                     [url, validators.etag, validators.last_modified],
                 )
+
+    def session(self, source_id: str) -> Session | None:
+        """The session headers kept for a source."""
+        row = self._db.execute(
+            "SELECT headers, obtained FROM sessions WHERE source_id = ?", [source_id]
+        ).fetchone()
+        if row is None:
+            return None
+        return Session(json.loads(row["headers"]), datetime.fromisoformat(row["obtained"]))
+
+    def save_session(self, source_id: str, session: Session) -> None:
+        """Keep a source's session headers for later runs."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)",
+                [source_id, json.dumps(dict(session.headers)), _iso(session.obtained)],
+            )
+
+    def siblings(self, groups: Iterable[str]) -> dict[str, list[TaggedArticle]]:
+        """The language versions stored for each group, as feeds show them."""
+        wanted = sorted(set(groups))
+        found: dict[str, list[TaggedArticle]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT * FROM articles WHERE grp IN ({marks}) ORDER BY language, id", chunk
+            ).fetchall()
+            for tagged in self._with_tags(rows, evidence=False):
+                found.setdefault(tagged.article.group or "", []).append(tagged)
+        return found
 
     def translation_keys(self, target: str, engine: str) -> set[tuple[str, str]]:
         """(text hash, field) of every translation kept for a target and engine."""
@@ -356,6 +391,8 @@ def _article(row: sqlite3.Row) -> Article:
         paragraphs=tuple(json.loads(row["paragraphs"])),
         url=row["url"],
         has_images=bool(row["has_images"]),
+        group=row["grp"],
+        note=row["note"],
     )
 
 
