@@ -113,7 +113,10 @@ function fnv(text) {{
   for (const c of text) {{ h ^= c.codePointAt(0); h = Math.imul(h, 0x01000193) >>> 0; }}
   return h.toString(16).padStart(8, "0");
 }}
-const headers = {{ token: seed.split("").reverse().join(""), hash: fnv(seed + "|{project}{salt}") }};
+const headers = {{
+  token: seed.split("").reverse().join(""),
+  hash: fnv(seed + "|{project}{salt}"),
+}};
 if ({calls}) {{
   fetch("/api/v1/public/content-manager/news?sort-by=created_date:DESC&projects=eq:{project}"
         + "&page=1&size=20&lang={lang}", {{ headers }})

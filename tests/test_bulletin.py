@@ -22,11 +22,12 @@ def parse(data: bytes) -> tuple[list, list]:
     return list(result.items), list(result.problems)
 
 
-def test_sample_has_eight_entries_in_listing_order() -> None:
+def test_sample_has_nine_entries_in_listing_order() -> None:
     items, problems = parse(SAMPLE.read_bytes())
     assert problems == []
     assert [(i.published, i.line) for i in items] == [
         (datetime(2026, 3, 10, 15, 12), 1),
+        (datetime(2026, 3, 10, 15, 12), 11),  # the Rwanda article, glued under Flanders
         (datetime(2026, 3, 10, 21, 20), 16),
         (datetime(2026, 3, 10, 18, 45), 21),
         (datetime(2026, 3, 10, 16, 47), 31),
@@ -35,14 +36,48 @@ def test_sample_has_eight_entries_in_listing_order() -> None:
         (datetime(2026, 3, 10, 13, 0), 58),
         (datetime(2026, 3, 10, 12, 41), 70),
     ]
-    first = items[0]
+    first, rwanda = items[0], items[1]
     assert first.title == "Kazakhstan and Flanders Discuss Joint Projects"
     assert first.has_images
     assert first.paragraphs[0].startswith("Ambassador of Kazakhstan to Belgium")
-    # The Rwanda article glued under the first entry stays in its body.
-    assert any("Rwanda" in p for p in first.paragraphs)
-    assert not items[1].has_images
+    assert len(first.paragraphs) == 7 and not any("Rwanda" in p for p in first.paragraphs)
+    assert first.note is None
+    # The glued article: titled from its lead sentence, its four paragraphs, no picture.
+    assert rwanda.title == (
+        "Ambassador of Kazakhstan to Rwanda Barlybay Sadykov presented his Letters of "
+        "Credence to President Paul Kagame"
+    )
+    assert len(rwanda.paragraphs) == 5 and rwanda.paragraphs[0].startswith("Ambassador")
+    assert not rwanda.has_images
+    assert rwanda.note is not None and "line 11" in rwanda.note and "line 1)" in rwanda.note
+    assert not items[2].has_images
     assert all(not p.isdigit() for i in items for p in i.paragraphs)
+
+
+def test_glued_articles_split_at_every_second_lead_only() -> None:
+    marker = "Ministry of Foreign Affairs of the Republic of Kazakhstan reports."
+    listing = (
+        "02.04.2026, 09:00 10\n"
+        "Talks in Oslo\n"
+        f"Diplomats met in Oslo. They discussed Arctic research, {marker}\n"
+        "Marker words in the middle of a paragraph, " + marker + " do not split.\n"
+        f"The Ambassador to Chile met the Mayor of Santiago, {marker}\n"
+        "Copper trade was discussed.\n"
+        f"Students from Kazakhstan won a chess tournament in Baku. The team of five, {marker}\n"
+    ).encode()
+    items, problems = parse(listing)
+    assert problems == []
+    assert [(i.title, i.line, len(i.paragraphs)) for i in items] == [
+        ("Talks in Oslo", 1, 2),
+        ("The Ambassador to Chile met the Mayor of Santiago", 5, 2),
+        ("Students from Kazakhstan won a chess tournament in Baku", 7, 1),
+    ]
+    assert len({i.key for i in items}) == 3
+    assert {i.published for i in items} == {datetime(2026, 4, 2, 9, 0)}
+    # An empty marker turns splitting off.
+    plain = SOURCE.model_copy(update={"glue_marker": ""})
+    whole = parse_bulletin(Fetched(url="listing.txt", content=listing), plain).items
+    assert len(whole) == 1
 
 
 def test_edge_cases_keep_good_entries_and_report_bad_ones() -> None:

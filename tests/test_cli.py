@@ -104,7 +104,7 @@ def test_a_failed_source_loses_nothing_exit_3(
     after = site.snapshot()
     # The failed source's feed is untouched; the healthy source was processed.
     assert after["sources/mfa-kz.atom"] == before["sources/mfa-kz.atom"]
-    assert after["all.atom"][0].count(b"<entry>") == 10
+    assert after["all.atom"][0].count(b"<entry>") == 11
     assert b"Second note of the second source" in after["sources/second.atom"][0]
 
 
@@ -130,3 +130,23 @@ def test_explain_unknown_id(site: Site) -> None:
     code, _, err = herald("explain", "no-such-article", "--config", str(site.config))
     assert code == 1
     assert "no single article matches 'no-such-article'" in err
+
+
+def test_the_glued_rwanda_article_is_its_own_entry_and_explain_says_why(site: Site) -> None:
+    herald("run", "--once", "--config", str(site.config))
+
+    def titles(feed: str) -> list[str]:
+        text = (site.feeds / "countries" / feed).read_text(encoding="utf-8")
+        return [part.split("<title>")[1].split("</title>")[0] for part in text.split("<entry>")[1:]]
+
+    rwanda = "Ambassador of Kazakhstan to Rwanda Barlybay Sadykov presented his Letters of"
+    assert [t[: len(rwanda)] for t in titles("rw.atom")] == [rwanda]
+    assert titles("be.atom") == ["Kazakhstan and Flanders Discuss Joint Projects"]
+    feed = (site.feeds / "countries" / "rw.atom").read_text(encoding="utf-8")
+    article_id = feed.split("<entry>")[1].split("<id>")[1].split("</id>")[0]
+    code, out, _ = herald("explain", article_id, "--config", str(site.config))
+    assert code == 0
+    assert (
+        '  note:      split from the entry "Kazakhstan and Flanders Discuss Joint Projects" '
+        "(line 1): its paragraph at line 11 is a second lead"
+    ) in out

@@ -88,7 +88,7 @@ def test_newsboat_reads_every_entry_of_atom_and_rss(tmp_path: Path) -> None:
     atom = etree.parse(str(site.feeds / "all.atom")).getroot()
     titles = sorted(e.findtext(f"{A}title") or "" for e in atom.iter(f"{A}entry"))
     ids = sorted(e.findtext(f"{A}id") or "" for e in atom.iter(f"{A}entry"))
-    assert len(titles) == 8
+    assert len(titles) == 9
     for feed in FEEDS:
         with sqlite3.connect(tmp_path / f"{feed}.db") as cache:
             rows = cache.execute("SELECT feedurl, title, guid FROM rss_item").fetchall()

@@ -92,7 +92,7 @@ def test_service_serves_feeds_answers_304_and_stops_cleanly(
     # Published while the silent source still waits for its 15 s timeout.
     assert time.monotonic() - started < 12
     assert response.headers["content-type"].startswith("application/atom+xml")
-    assert response.text.count("<entry>") == 8
+    assert response.text.count("<entry>") == 9
     etag = response.headers["etag"]
     assert response.headers["last-modified"]
 

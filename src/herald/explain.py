@@ -18,6 +18,8 @@ def explain_text(tagged: TaggedArticle, settings: Settings) -> str:
         f"  published: {a.published.isoformat()}",
         f"  updated:   {a.updated.isoformat()}",
     ]
+    if a.note:
+        lines.append(f"  note:      {a.note}")
     for family, heading in FAMILY_TITLES.items():
         tags = [t for t in tagged.tags if t.family == family]
         lines.append("")

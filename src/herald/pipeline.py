@@ -121,6 +121,9 @@ class Pipeline:
             log.warning("%s", report.problems[-1])
         articles: list[Article] = []
         for raw in items:
+            if raw.note:
+                where = f", line {raw.line}" if raw.line is not None else ""
+                log.warning('source "%s"%s: %s', source.id, where, raw.note)
             try:
                 articles.append(normalize(raw, source.id, source.timezone, source.language))
             except ValueError as exc:  # one bad item never stops the others
