@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from herald.cli import cli
 from herald.models import TaggedArticle
 from herald.store.sqlite import SQLiteStore
 
@@ -193,3 +195,31 @@ def test_tokens_none_never_starts_a_browser(tmp_path: Path, portal: tuple[Portal
         "&page=1&size=20&lang=en: HTTP 403"
     )
     assert stand_in.hits["page"] == 0
+
+
+def test_preview_shows_what_would_be_stored_and_stores_nothing(tmp_path: Path) -> None:
+    stand_in = Portal(tokens=False, shape="bare")
+    with running(stand_in.app()) as url:
+        site = portal_site(tmp_path, url)
+        result = CliRunner().invoke(cli, ["preview", "mfa-live", "--config", str(site.config)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:4] == [
+        "2026-04-10 04:00 UTC  en  Kazakhstan and Japan Discuss Green Hydrogen Projects",
+        f"    link: {url}/memleket/entities/mfa/press/news/details/7101?lang=en",
+        "    tags: countries JP · organizations - · topics energy-industry",
+        lines[3],
+    ]
+    assert lines[3].startswith("    body: ") and "characters of HTML" in lines[3]
+    assert lines[-1] == (
+        'source "mfa-live": 3 entries would be stored, 0 skipped; nothing was stored or published'
+    )
+    assert stand_in.hits["details"] == 1  # the teaser's full text, as a run would read it
+    assert not (site.folder / "var").exists() and not site.feeds.exists()
+
+    unknown = CliRunner().invoke(cli, ["preview", "nope", "--config", str(site.config)])
+    assert unknown.exit_code == 2
+    assert 'no source "nope"; sources: mfa-live' in unknown.stderr
+    failing = CliRunner().invoke(cli, ["preview", "mfa-live", "--config", str(site.config)])
+    assert failing.exit_code == 3  # the stand-in has stopped: nothing answers
+    assert 'herald: source "mfa-live" failed: ' in failing.stderr

@@ -44,12 +44,12 @@ def load(config: Path, environment: Mapping[str, str] | None = None) -> Loaded:
     return Loaded(settings, classifier, translator)
 
 
-def open_pipeline(loaded: Loaded) -> Pipeline:
-    """A pipeline over the configured SQLite store and output directory."""
+def open_pipeline(loaded: Loaded, store: Store | None = None) -> Pipeline:
+    """A pipeline over the configured SQLite store (or `store`) and output directory."""
     settings = loaded.settings
     return Pipeline(
         settings,
-        SQLiteStore(settings.paths.database),
+        store if store is not None else SQLiteStore(settings.paths.database),
         loaded.classifier,
         DefaultFetcher(
             HttpFetcher(settings.fetch, f"Herald/{__version__} (+{settings.site.base_url})"),

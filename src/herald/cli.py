@@ -18,6 +18,7 @@ from herald.errors import ConfigError, HeraldError
 from herald.evaluate import evaluate
 from herald.explain import explain_text
 from herald.health import sources_table
+from herald.preview import preview as preview_source
 from herald.schedule import now_utc, run_service
 from herald.serve import create_server
 from herald.settings import Settings, load_settings
@@ -159,6 +160,26 @@ def sources(config_path: Path) -> None:
         click.echo(sources_table(settings, store.fetch_states()))
     finally:
         store.close()
+
+
+@cli.command()
+@config_option
+@click.argument("source_id")
+def preview(config_path: Path, source_id: str) -> None:
+    """Read one source once and show what Herald would store: title, UTC date, link,
+    language, tags and body length of each entry. Stores and publishes nothing.
+
+    Exit status: 0 read whole; 3 the source failed or had entries skipped; 2 no such source.
+    """
+    loaded = _load(config_path)
+    try:
+        result = _or_exit(partial(preview_source, loaded, source_id, now_utc()))
+    except HeraldError as exc:
+        click.echo(f'herald: source "{source_id}" failed: {exc}', err=True)
+        sys.exit(EXIT_SOURCES_FAILED)
+    click.echo(result.text())
+    if result.problems:
+        sys.exit(EXIT_SOURCES_FAILED)
 
 
 @cli.command(name="eval")
