@@ -13,8 +13,8 @@
 - `/api/v1/public/content-manager/news/<id>` serves an article's full body under `data`,
   with the same checks.
 
-The same three articles exist in English, Russian and Kazakh, under the same ids. The
-texts are Herald's own, written for these tests.
+Three articles exist in English, Russian and Kazakh under the same ids, a fourth in
+English only. The texts are Herald's own, written for these tests.
 """
 
 from __future__ import annotations
@@ -99,8 +99,24 @@ ARTICLES: dict[int, dict[str, dict[str, str]]] = {
             "body": "<p>Тараптар Астана мен Сан-Паулу арасындағы тікелей рейстерді талқылады.</p>",
         },
     },
+    # Published in English only, and known to the newer API by its slug alone.
+    7104: {
+        "en": {
+            "title": "Trade Mission to Oman Signs Three Agreements",
+            "body": (
+                "<p>A trade mission from Kazakhstan signed three agreements on logistics in "
+                "Muscat, Ministry of Foreign Affairs of the Republic of Kazakhstan reports.</p>"
+            ),
+        },
+    },
 }
-DATES = {7101: "2026-04-10T09:00:00", 7102: "2026-04-09T15:30:00+05:00", 7103: "2026-04-08T11:00"}
+DATES = {
+    7101: "2026-04-10T09:00:00",
+    7102: "2026-04-09T15:30:00+05:00",
+    7103: "2026-04-08T11:00",
+    7104: "2026-04-07T10:00:00",
+}
+SLUGS = {7104: "trade-mission-to-oman"}
 
 # The news page's own script: compute the headers, call the API, list the headlines.
 PAGE = """<!DOCTYPE html>
@@ -151,6 +167,7 @@ class Portal:
     uses: int = 8  # API requests one seed is good for
     page_calls_api: bool = True  # False: a changed portal whose page never calls the API
     wrong_hash: bool = False  # True: the page computes a hash the API does not accept
+    withheld: set[tuple[int, str]] = field(default_factory=set)  # (id, language) not out yet
     hits: Counter[str] = field(default_factory=Counter)
     seeds: dict[str, dict[str, Any]] = field(default_factory=dict)
     _numbers: Any = field(default_factory=lambda: count(1))
@@ -207,7 +224,11 @@ class Portal:
                 return JSONResponse({"message": "unknown project or language"}, status_code=400)
             if request.query_params.get("page") != "1":
                 return JSONResponse({"content": []} if self.shape == "content" else [])
-            items = [self.item(number, lang) for number in ARTICLES]
+            items = [
+                self.item(number, lang)
+                for number in ARTICLES
+                if lang in ARTICLES[number] and (number, lang) not in self.withheld
+            ]
             if self.shape == "bare":
                 return JSONResponse(items)
             return JSONResponse({"content": items, "totalElements": len(items), "number": 1})
@@ -234,7 +255,8 @@ class Portal:
         )
 
     def item(self, number: int, lang: str) -> dict[str, Any]:
-        """One listing item in this portal's shape; 7102 has only a teaser."""
+        """One listing item in this portal's shape: 7102 has only a teaser, 7103 a picture
+        and its date spelled `publishedDate`, 7104 a slug and no id."""
         text = ARTICLES[number][lang]
         body = text.get("teaser", text["body"])
         if self.shape == "bare":
@@ -244,7 +266,9 @@ class Portal:
                 "created_date": DATES[number],
                 "body": body,
             }
-        item = {"id": number, "name": text["title"], "createdDate": DATES[number], "body": body}
+        ident = {"slug": SLUGS[number]} if number in SLUGS else {"id": number}
+        date = "publishedDate" if number == 7103 else "createdDate"
+        item = {**ident, "name": text["title"], date: DATES[number], "body": body}
         if number == 7103:
             item["heropic"] = "/uploads/news/7103.jpg"
         return item

@@ -59,6 +59,16 @@ def atom_problems(path: Path, served_at: str) -> list[str]:
             scheme = category.get("scheme", "")
             if not scheme.startswith(BASE):
                 problems.append(f"{where}: category scheme {scheme!r}")
+    for holder in (feed, *feed.findall(f"{A}entry")):
+        alternates = [
+            (link.get("type"), link.get("hreflang"))
+            for link in holder.findall(f"{A}link")
+            if link.get("rel", "alternate") == "alternate"
+        ]
+        if len(alternates) != len(set(alternates)):
+            problems.append(
+                f"{holder.findtext(f'{A}id')}: two alternate links of one type+hreflang"
+            )
     for link in feed.iter(f"{A}link"):
         if not urlsplit(link.get("href", "")).scheme:
             problems.append(f"link {link.get('href')!r} is not absolute")
@@ -112,7 +122,10 @@ def test_the_checker_catches_broken_feeds(tmp_path: Path) -> None:
     broken.write_text(
         '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
         "<updated>yesterday</updated>"
-        "<entry><id>a</id><title>x</title></entry>"
+        "<entry><id>a</id><title>x</title>"
+        '<link type="text/html" href="http://a.test/1"/>'
+        '<link rel="alternate" type="text/html" href="http://a.test/2"/>'
+        "</entry>"
         "<entry><id>a</id><title>y</title><updated>2026-01-01T00:00:00Z</updated></entry>"
         "</feed>",
         encoding="utf-8",
@@ -121,6 +134,7 @@ def test_the_checker_catches_broken_feeds(tmp_path: Path) -> None:
     assert "feed: 0 <id> elements, want exactly 1" in problems
     assert "entry 0: 0 <updated> elements, want exactly 1" in problems
     assert "entry ids are not unique" in problems
+    assert "a: two alternate links of one type+hreflang" in problems
     assert "feed: updated is not RFC 3339" in problems
     assert any(p.startswith("feed: self links") for p in problems)
     assert any(p.endswith("no author") for p in problems)

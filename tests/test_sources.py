@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from herald.cli import cli
 from herald.models import TaggedArticle
 from herald.store import FeedQuery
+from herald.update import Outcome
 
 from .conftest import NOW, SAMPLE, Site, bulletin_source, write_config
 from .servers import running, source_site
@@ -105,8 +106,11 @@ def test_html_listing_over_two_pages_with_article_pages(
     assert {t.term for t in articles[1].passed("country")} == {"MN"}
     assert hits["html-news"] == 2 and hits["article-103.html"] == 1
 
-    site.run_once(NOW + timedelta(hours=1))
+    (again,) = site.run_once(NOW + timedelta(hours=1))
     assert hits["article-103.html"] == 1  # an article page is read once
+    # ... and its full text stays: the listing's summary seen again is not an edit.
+    assert dict(again.outcomes) == {Outcome.UNCHANGED: 4}
+    assert "concerts and an exhibition" in stored(site, "embassy")[1].article.content_html
 
 
 def test_govkz_preset_two_pages(tmp_path: Path, server: tuple[str, Counter[str]]) -> None:

@@ -110,14 +110,23 @@ def test_ids_and_tags_and_alternates(spanish: Site) -> None:
         return [(c.get("term"), c.get("scheme")) for c in entry.findall(f"{A}category")]
 
     assert [tags(e) for e in original] == [tags(e) for e in translated]
-    links = {
-        (link.get("hreflang"), link.get("href"))
-        for link in translated[0].findall(f"{A}link")
-        if link.get("rel") == "alternate"
-    }
-    assert ("en", "http://feeds.example.test/all.atom") in links
-    back = {(link.get("hreflang"), link.get("href")) for link in original[0].findall(f"{A}link")}
-    assert ("es", "http://feeds.example.test/es/all.atom") in back
+
+    def feed_links(path: Path) -> set[tuple[str | None, str | None, str | None]]:
+        root = etree.parse(path).getroot()
+        return {
+            (link.get("hreflang"), link.get("href"), link.get("type"))
+            for link in root.findall(f"{A}link")
+            if link.get("rel") == "alternate"
+        }
+
+    # The same feed in the other language is a feed-level link ...
+    atom = "application/atom+xml"
+    back = feed_links(spanish.feeds / "es" / "all.atom")
+    assert (None, "http://feeds.example.test/all.atom", atom) in back
+    there = feed_links(spanish.feeds / "all.atom")
+    assert ("es", "http://feeds.example.test/es/all.atom", atom) in there
+    # ... never an entry's: readers open an entry's alternate link as the article.
+    assert not [link for e in original + translated for link in e.findall(f"{A}link")]
 
 
 def test_glossary_terms_come_back_unchanged(spanish: Site) -> None:

@@ -62,7 +62,7 @@ def translation_services() -> tuple[Starlette, Behaviour]:
     async def languages(request: Request) -> Response:
         return JSONResponse(
             [
-                {"code": "en", "name": "English", "targets": ["es", "fr"]},
+                {"code": "en", "name": "English", "targets": ["es", "fr", "ru"]},
                 {"code": "es", "name": "Spanish", "targets": ["en"]},
             ]
         )

@@ -150,13 +150,19 @@ def _read_articles(
     items: list[RawItem],
     found: Collected,
 ) -> list[RawItem]:
-    """Fetch the full text of each new item that has only a teaser, once."""
+    """Fetch the full text of each new item that has only a teaser, once; a known one
+    keeps the full text stored for it, so that its teaser is not taken for an edit."""
     assert kind.article is not None
     stored = store.get_many(article_id(source.id, item.key) for item in items)
     complete: list[RawItem] = []
     for item in items:
-        if item.details_url is None or article_id(source.id, item.key) in stored:
+        known = stored.get(article_id(source.id, item.key))
+        if item.details_url is None:
             complete.append(item)
+            continue
+        if known is not None:
+            kept = known.article.content_html  # its picture, if any, is in it already
+            complete.append(replace(item, html=kept, paragraphs=(), image=None))
             continue
         try:
             page = reader.fetch(item.details_url, kind.headers(source))

@@ -105,13 +105,29 @@ class _Site:
             fallback_updated=self.fallback,
             paging=paging,
             path=path,
-            edition=self.with_translations(edition, entries),
+            edition=self.with_versions(self.with_translations(edition, entries), entries),
             hub=self.settings.websub.hub if not paging.archive else None,
         )
 
+    def with_versions(self, edition: Edition, entries: Sequence[TaggedArticle]) -> Edition:
+        """The edition with the other language versions of these entries."""
+        groups = {t.article.group for t in entries if t.article.group is not None}
+        if not groups:
+            return edition
+        stored = self.store.siblings(groups)
+        versions = {
+            t.article.id: tuple(
+                (v.article.language, v.article.url)
+                for v in stored.get(t.article.group or "", [])
+                if v.article.id != t.article.id and v.article.url
+            )
+            for t in entries
+        }
+        return replace(edition, versions=versions)
+
     def with_translations(self, edition: Edition, entries: Sequence[TaggedArticle]) -> Edition:
         """The edition with the kept translations of these entries."""
-        if edition.language is None or self.translator is None:
+        if edition.language is None or edition.engine is None or self.translator is None:
             return edition
         translator = self.translator
         keys = {
@@ -145,14 +161,20 @@ def _archive_page(
     return render_atom(site.view(spec, entries, paging, edition, path))
 
 
-def editions(translator: Translator | None) -> list[Edition]:
-    """The original edition, then one per target language, each knowing the others."""
+def editions(translator: Translator | None, settings: Settings) -> list[Edition]:
+    """The original tree, then one per target language of the translator and one per other
+    language the sources publish in themselves, each knowing the others."""
+    targets = translator.targets if translator is not None else ()
+    native = sorted({code for s in settings.sources for code in s.editions[1:]} - set(targets))
     plain = [ORIGINAL]
-    if translator is not None:
-        plain += [
-            Edition(prefix=f"{t}/", language=t, engine=translator.engine.name)
-            for t in translator.targets
-        ]
+    plain += [
+        Edition(
+            prefix=f"{code}/",
+            language=code,
+            engine=translator.engine.name if translator is not None and code in targets else None,
+        )
+        for code in (*targets, *native)
+    ]
     return [replace(e, others=tuple(o for o in plain if o is not e)) for e in plain]
 
 
@@ -168,16 +190,14 @@ def documents(
         (slug, store.label("organization", slug)) for slug in store.terms("organization")
     ]
     specs = feed_specs(settings, topics, store.terms("country"), organizations)
-    counts = {spec.path: store.count(spec.query) for spec in specs}
-    for edition in editions(translator):
-        yield from _edition(site, topics, specs, counts, edition)
+    for edition in editions(translator, settings):
+        yield from _edition(site, topics, specs, edition)
 
 
 def _edition(
     site: _Site,
     topics: TopicRules,
     specs: list[FeedSpec],
-    counts: dict[str, int],
     edition: Edition,
 ) -> Iterator[Document]:
     settings, store = site.settings, site.store
@@ -197,8 +217,8 @@ def _edition(
         settings.websub.hub,
     )
     summaries: dict[str, list[FeedSummary]] = {slug: [] for slug, _ in GROUPS}
-    for spec in specs:
-        total = counts[spec.path]
+    for spec in (replace(s, query=edition.query(s.query)) for s in specs):
+        total = store.count(spec.query)
         # A feed longer than one document is archived whole, in pages by arrival order.
         # The last page is never full, so a full page always has its successor to link
         # to and never changes again, except when one of its own entries is edited.

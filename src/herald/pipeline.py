@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from herald.classify import Classifier
+from herald.classify.versions import first_version_of, inherit_tags
 from herald.collect import Collected, collect
 from herald.documents import documents
 from herald.errors import HeraldError
 from herald.fetch import Fetcher
 from herald.fetch.browser import Browser
-from herald.models import Article, ParseProblem, RawItem
+from herald.models import Article, ParseProblem, RawItem, TaggedArticle
 from herald.normalize import normalize
 from herald.normalize.identity import first_of_each, resolve_ids
 from herald.publish import Publisher
@@ -132,9 +133,18 @@ class Pipeline:
         with self.store.transaction():
             known = self.store.known(source.id, {a.published for a in articles})
             articles = first_of_each(resolve_ids(articles, known))
-            stored = self.store.get_many(a.id for a in articles)
+            firsts = {f for a in articles if (f := first_version_of(a)) is not None}
+            stored = self.store.get_many([*(a.id for a in articles), *firsts])
+            tagged: dict[str, TaggedArticle] = {}
             for article in articles:
-                decision = decide(self.classifier.classify(article), stored.get(article.id), now)
+                first = first_version_of(article)
+                from_first = (tagged.get(first) or stored.get(first)) if first else None
+                tagged[article.id] = (
+                    inherit_tags(article, from_first)
+                    if from_first is not None
+                    else self.classifier.classify(article)
+                )
+                decision = decide(tagged[article.id], stored.get(article.id), now)
                 if decision.article is not None:
                     self.store.put(decision.article, now)
                 report.outcomes[decision.outcome] += 1

@@ -33,6 +33,7 @@ class Known:
     id: str
     title: str
     published: datetime
+    language: str | None = None  # None: any
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -44,7 +45,8 @@ def resolve_ids(articles: Sequence[Article], known: Iterable[Known]) -> list[Art
     """Give each article the id of its earlier self when its title was edited.
 
     An article whose own id is known keeps it. Otherwise it takes the id of a known article
-    of the same source and time with a similar title, that no other article has claimed.
+    of the same source, time and language with a similar title, that no other article has
+    claimed (a language version of an article is another article, not an edit of it).
     """
     known = list(known)
     known_ids = {k.id for k in known}
@@ -55,7 +57,9 @@ def resolve_ids(articles: Sequence[Article], known: Iterable[Known]) -> list[Art
             scored = [
                 (title_similarity(k.title, article.title), k.id)
                 for k in known
-                if k.id not in claimed and k.published == article.published
+                if k.id not in claimed
+                and k.published == article.published
+                and k.language in (None, article.language)
             ]
             best = max(scored, default=None)
             if best is not None and best[0] >= SIMILAR_TITLE:

@@ -19,6 +19,9 @@ def render_atom(view: FeedView) -> bytes:
     fg.author(name=view.author)
     fg.link(href=view.url(view.path, ".atom"), rel="self", type="application/atom+xml")
     fg.link(href=view.base_url, rel="alternate", type="text/html")
+    for language, path in view.editions:  # the same feed in the other language trees
+        link = {"href": view.url(path, ".atom"), "rel": "alternate", "type": "application/atom+xml"}
+        fg.link(**link, **({"hreflang": language} if language else {}))
     paging = view.paging
     for rel, target in (
         ("current", paging.current),
@@ -53,7 +56,8 @@ def render_atom(view: FeedView) -> bytes:
 def _amend(document: bytes, view: FeedView) -> bytes:
     """What feedgen cannot write: RFC 5005's fh:archive or fh:complete; xml:lang on an entry
     whose language is not the feed's (one not yet translated); and entry links with their
-    rel, type and hreflang (feedgen 1.0 drops an entry link's attributes)."""
+    rel, type and hreflang (feedgen 1.0 drops an entry link's attributes): the entry's own
+    page, then its pages in other languages."""
     root = etree.fromstring(document)
     paging = view.paging
     marker = "archive" if paging.archive else "complete" if paging.complete else None
@@ -65,10 +69,11 @@ def _amend(document: bytes, view: FeedView) -> bytes:
     for element, entry in zip(root.findall(f"{ATOM}entry"), view.entries, strict=True):
         if entry.language != view.language:
             element.set("{http://www.w3.org/XML/1998/namespace}lang", entry.language)
+        # The entry's own page first: readers open an entry's first alternate link.
         links = [{"href": entry.url, "rel": "alternate", "type": "text/html"}] if entry.url else []
         links += [
-            {"href": href, "rel": "alternate", "type": "application/atom+xml", "hreflang": lang}
-            for lang, href in entry.alternates
+            {"href": href, "rel": "alternate", "type": "text/html", "hreflang": lang}
+            for lang, href in entry.versions
         ]
         title = element.find(f"{ATOM}title")
         assert title is not None

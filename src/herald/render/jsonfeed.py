@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from herald.render.view import FeedView
+from herald.render.view import EntryView, FeedView
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -23,6 +23,13 @@ def render_json(view: FeedView) -> bytes:
         feed["language"] = view.language
     if view.hub:
         feed["hubs"] = [{"type": "WebSub", "url": view.hub}]
+    if view.editions:  # Herald's extension: the same feed in the other language trees
+        feed["_herald"] = {
+            "editions": [
+                {**({"language": language} if language else {}), "url": view.url(path, ".json")}
+                for language, path in view.editions
+            ]
+        }
     feed["items"] = [
         {
             "id": entry.id,
@@ -35,8 +42,18 @@ def render_json(view: FeedView) -> bytes:
             "authors": [{"name": entry.author}],
             "tags": [c.label for c in entry.categories],
             "language": entry.language,
-            **({"_herald": {"translated_by": entry.translated_by}} if entry.translated_by else {}),
+            **_extension(entry),
         }
         for entry in view.entries
     ]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _extension(entry: EntryView) -> dict[str, Any]:
+    """Herald's item extension: who translated it, and its pages in other languages."""
+    extension: dict[str, Any] = {}
+    if entry.translated_by:
+        extension["translated_by"] = entry.translated_by
+    if entry.versions:
+        extension["versions"] = [{"language": lang, "url": url} for lang, url in entry.versions]
+    return {"_herald": extension} if extension else {}

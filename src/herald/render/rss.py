@@ -40,18 +40,28 @@ def render_rss(view: FeedView) -> bytes:
         for c in entry.categories:
             fe.category(term=c.term, scheme=c.scheme, label=c.label)
     document: bytes = fg.rss_str(pretty=True)
-    if view.hub:
-        document = _with_hub(document, view.hub)
-    return document
+    links = [{"href": view.hub, "rel": "hub"}] if view.hub else []
+    links += [
+        {
+            "href": view.url(path, ".rss"),
+            "rel": "alternate",
+            "type": "application/rss+xml",
+            **({"hreflang": language} if language else {}),
+        }
+        for language, path in view.editions
+    ]
+    return _with_links(document, links) if links else document
 
 
-def _with_hub(document: bytes, hub: str) -> bytes:
-    """feedgen writes only the self atom:link in RSS; WebSub wants rel="hub" next to it."""
+def _with_links(document: bytes, links: list[dict[str, str]]) -> bytes:
+    """feedgen writes only the self atom:link in RSS; WebSub wants rel="hub" next to it,
+    and the same feed in other languages is an atom:link with hreflang."""
     root = etree.fromstring(document)
     self_link = root.find(f"channel/{ATOM_LINK}")
     assert self_link is not None
-    link = etree.Element(ATOM_LINK, href=hub, rel="hub")
-    link.tail = self_link.tail
-    self_link.addnext(link)
+    for attributes in reversed(links):
+        link = etree.Element(ATOM_LINK, attributes)
+        link.tail = self_link.tail
+        self_link.addnext(link)
     result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return result

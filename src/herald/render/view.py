@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from herald.models import TaggedArticle
+from herald.classify.versions import first_version_of
+from herald.models import Article, TaggedArticle
 from herald.normalize.identity import HERALD_NAMESPACE
 from herald.render.feeds import FAMILY_DIRS, FeedSpec
+from herald.store import FeedQuery
 
 ARCHIVE_PAGE = 100  # entries per archive page; fixed, so full pages never change
 
@@ -41,7 +43,8 @@ class EntryView:
     language: str
     categories: tuple[Category, ...]
     translated_by: str | None = None  # the engine, when the text is a machine translation
-    alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, URL) of other language versions
+    # (hreflang, URL) of the source's pages of this article in each language, its own last.
+    versions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,9 @@ class FeedView:
     entries: tuple[EntryView, ...]
     paging: Paging = Paging()
     hub: str | None = None  # a WebSub hub that announces changes of this feed
+    # (hreflang or "" for the original languages, path without extension) of this same feed
+    # in the other language trees.
+    editions: tuple[tuple[str, str], ...] = ()
 
     def url(self, path: str, suffix: str) -> str:
         """The absolute URL of a document of this site."""
@@ -77,20 +83,33 @@ class FeedView:
 
 @dataclass(frozen=True, slots=True)
 class Edition:
-    """One language version of the whole feed tree: the original, or a translation."""
+    """One language tree of feeds: the original, or one language.
+
+    A language tree holds the sources' own versions in that language and, when an engine
+    translates into it, machine translations of the articles that have no such version.
+    """
 
     prefix: str = ""  # "" for the original, "es/" for Spanish
     language: str | None = None  # None: each entry in its own language
-    engine: str | None = None
+    engine: str | None = None  # None: nothing is machine-translated into this language
     # Kept translations of the entries being rendered: article id -> field -> text.
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    others: tuple[Edition, ...] = ()  # the other language versions, to link entries to
+    # The other language versions of the entries being rendered: article id -> (language,
+    # URL) of each.
+    versions: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    others: tuple[Edition, ...] = ()  # the other trees, to link feeds to
 
-    def entry_id(self, original: str) -> str:
-        """A translated entry's own permanent id; the original keeps its id."""
-        if self.language is None:
-            return original
-        return f"urn:uuid:{uuid.uuid5(HERALD_NAMESPACE, original + chr(31) + self.language)}"
+    def query(self, query: FeedQuery) -> FeedQuery:
+        """A feed's query, in this tree."""
+        return replace(query, language=self.language, machine=self.engine is not None)
+
+    def entry_id(self, article: Article) -> str:
+        """An entry's permanent id in this tree: a source's own language version and the
+        original tree keep the article's id; a translation (or an original waiting for
+        one) has its own, derived from the article's and the language."""
+        if self.language is None or first_version_of(article) is not None:
+            return article.id
+        return f"urn:uuid:{uuid.uuid5(HERALD_NAMESPACE, article.id + chr(31) + self.language)}"
 
 
 ORIGINAL = Edition()
@@ -101,7 +120,6 @@ def entry_view(
     base_url: str,
     source_names: Mapping[str, str],
     edition: Edition = ORIGINAL,
-    path: str = "",
 ) -> EntryView:
     """An article as an entry of an edition: translated fields where a translation is kept,
     the original text (in its own language) where not yet."""
@@ -111,7 +129,7 @@ def entry_view(
         edition.language is not None and edition.language != a.language and any(translated.values())
     )
     return EntryView(
-        id=edition.entry_id(a.id),
+        id=edition.entry_id(a),
         title=translated.get("title", a.title),
         published=a.published,
         updated=a.updated,
@@ -126,11 +144,17 @@ def entry_view(
             if t.passed
         ),
         translated_by=edition.engine if is_translated else None,
-        alternates=tuple(
-            (other.language or a.language, f"{base_url}{other.prefix}{path}.atom")
-            for other in edition.others
-        ),
+        versions=_versions(a, edition.versions.get(a.id, ())),
     )
+
+
+def _versions(article: Article, others: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Every language version's page, the article's own last: readers that open an entry's
+    first alternate link and readers that open its last one (feedparser) both find the
+    entry's own page, which also comes first, without hreflang. None without a page."""
+    if not others or not article.url:
+        return ()
+    return (*sorted(others), (article.language, article.url))
 
 
 def feed_view(
@@ -164,9 +188,12 @@ def feed_view(
         updated=max((t.article.updated for t in ordered), default=fallback_updated),
         language=edition.language or (languages.pop() if len(languages) == 1 else None),
         author=author,
-        entries=tuple(entry_view(t, base_url, source_names, edition, spec.path) for t in ordered),
+        entries=tuple(entry_view(t, base_url, source_names, edition) for t in ordered),
         paging=paging,
         hub=hub,
+        editions=tuple(
+            (other.language or "", other.prefix + spec.path) for other in edition.others
+        ),
     )
 
 

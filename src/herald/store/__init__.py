@@ -18,11 +18,19 @@ from herald.normalize.identity import Known
 
 @dataclass(frozen=True, slots=True)
 class FeedQuery:
-    """Which articles a feed holds: all, one source's, or one tag's."""
+    """Which articles a feed holds: all, one source's, or one tag's; in one language tree.
+
+    The original tree (`language` None) holds each article once, in its first language.
+    A language tree holds the articles written in that language (the portal's own
+    versions); with `machine`, also every original that has no version in that language,
+    to be machine-translated.
+    """
 
     source_id: str | None = None
     family: str | None = None
     term: str | None = None
+    language: str | None = None
+    machine: bool = True
 
 
 EVERYTHING = FeedQuery()

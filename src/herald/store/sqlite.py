@@ -81,11 +81,14 @@ class SQLiteStore:
             return []
         marks = ",".join("?" * len(times))
         rows = self._db.execute(
-            f"SELECT id, title, published FROM articles "
+            f"SELECT id, title, published, language FROM articles "
             f"WHERE source_id = ? AND published IN ({marks}) ORDER BY id",
             [source_id, *times],
         )
-        return [Known(r["id"], r["title"], datetime.fromisoformat(r["published"])) for r in rows]
+        return [
+            Known(r["id"], r["title"], datetime.fromisoformat(r["published"]), r["language"])
+            for r in rows
+        ]
 
     def get_many(self, ids: Iterable[str]) -> dict[str, TaggedArticle]:
         """Stored articles by id, with their tags."""
@@ -146,6 +149,12 @@ class SQLiteStore:
                     a.note,
                 ],
             )
+            if a.group is not None:
+                # The other versions link to this one: their documents render again.
+                self._db.execute(
+                    "UPDATE articles SET revision = revision + 1 WHERE grp = ? AND id != ?",
+                    [a.group, a.id],
+                )
             self._db.execute("DELETE FROM tags WHERE article_id = ?", [a.id])
             self._db.executemany(
                 "INSERT INTO tags VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -371,10 +380,22 @@ def _feed_sql(columns: str, query: FeedQuery) -> tuple[str, list[Any]]:
             " JOIN tags t ON t.article_id = a.id AND t.family = ? AND t.term = ? AND t.passed = 1"
         )
         params += [query.family, query.term]
+    where = []
     if query.source_id is not None:
-        sql += " WHERE a.source_id = ?"
+        where.append("a.source_id = ?")
         params.append(query.source_id)
-    return sql, params
+    if query.language is None:
+        where.append("(a.grp IS NULL OR a.grp = a.id)")
+    elif query.machine:
+        where.append(
+            "(a.language = ? OR ((a.grp IS NULL OR a.grp = a.id) AND NOT EXISTS"
+            " (SELECT 1 FROM articles v WHERE v.grp = a.grp AND v.language = ?)))"
+        )
+        params += [query.language, query.language]
+    else:
+        where.append("a.language = ?")
+        params.append(query.language)
+    return sql + " WHERE " + " AND ".join(where), params
 
 
 def _article(row: sqlite3.Row) -> Article:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from herald.errors import TranslationError
-from herald.store import EVERYTHING, Store
+from herald.store import FeedQuery, Store
 from herald.translate.texts import Translator, field_payload, field_result
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,14 @@ def translate_missing(
     An engine that fails stops this run's translating for that language; the entries are
     published untranslated and tried again next run.
     """
-    articles = [t.article for t in store.articles(EVERYTHING, 10**9)]
     budget = translator.max_chars
     reports = []
     name = translator.engine.name
     for target in translator.targets:
+        # The target's tree: an article the source publishes in the target language itself
+        # is there in that version, and is never machine-translated into it.
+        tree = FeedQuery(language=target, machine=True)
+        articles = [t.article for t in store.articles(tree, 10**9)]
         report = TranslationReport(name, target)
         reports.append(report)
         known = store.translation_keys(target, name)
