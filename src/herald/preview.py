@@ -40,7 +40,7 @@ class Preview:
             )
             lines += [
                 f"{a.published:%Y-%m-%d %H:%M} UTC  {a.language}  {a.title}",
-                f"    link: {a.url or '(none: Herald gives it a page of its own)'}",
+                f"    link: {a.url or '(none)'}",
                 f"    tags: {tags}",
                 f"    body: {len(a.content_html):,} characters of HTML, "
                 f"{sum(map(len, a.paragraphs)):,} of text",
