@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from pathlib import Path
 
 PARTNERS = [
     "Belgium",
@@ -56,13 +57,18 @@ SENTENCES = [
 ]
 
 
-def make_listing(entries: int, *, paragraphs: int = 12, seed: int = 7) -> str:
-    """A listing of `entries` entries of about 2 KB each, newest first."""
+def make_listing(
+    entries: int, *, paragraphs: int = 12, seed: int = 7, offset: int = 0, stride: int = 1
+) -> str:
+    """A listing of `entries` entries of about 2 KB each, newest first. Entry number `n`
+    (in its title too) is `n` minutes before 10 March 2026, 18:00 local time; the listing
+    holds numbers `offset`, `offset + stride`, … (a negative offset makes newer entries)."""
     rng = random.Random(seed)
     start = datetime(2026, 3, 10, 18, 0)
     blocks = []
-    for index in range(entries):
-        when = start - timedelta(minutes=37 * index)
+    for position in range(entries):
+        index = offset + position * stride
+        when = start - timedelta(minutes=index)
         partner, subject = rng.choice(PARTNERS), rng.choice(SUBJECTS)
         title = f"Kazakhstan and {partner} Discuss {subject.capitalize()} (No. {index})"
         body = [
@@ -75,3 +81,17 @@ def make_listing(entries: int, *, paragraphs: int = 12, seed: int = 7) -> str:
         header = f"{when:%d.%m.%Y, %H:%M} {rng.randint(100, 9999)}"
         blocks.append("\n".join([header, title, *images, *body]))
     return "\n".join(blocks) + "\n"
+
+
+def write_corpus(folder: Path, articles: int, files: int = 20, *, first: int = 0) -> list[Path]:
+    """`articles` entries spread over `files` listings (one source each), dated so that no
+    two entries of the corpus share a minute; `first` shifts the numbering, for additions."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    per_file = articles // files
+    for number in range(files):
+        listing = make_listing(per_file, seed=7 + number, offset=first + number, stride=files)
+        path = folder / f"listing-{number + 1:02d}.txt"
+        path.write_text(listing, encoding="utf-8")
+        paths.append(path)
+    return paths

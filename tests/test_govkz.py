@@ -79,14 +79,17 @@ def in_language(site: Site, language: str) -> dict[str, TaggedArticle]:
 
 
 def test_older_portal_bare_list_without_tokens_never_starts_a_browser(tmp_path: Path) -> None:
-    stand_in = Portal(tokens=False, shape="bare")
+    stand_in = Portal(tokens=False, shape="bare", withheld={(7104, "en")})
     with running(stand_in.app()) as url:
         site = portal_site(tmp_path, url, executable="no-such-chromium")
         (report,) = site.run_once()
+        (same,) = site.run_once(NOW + timedelta(minutes=30))
+        stand_in.withheld.clear()
         (again,) = site.run_once(NOW + timedelta(hours=1))
     assert report.ok, report
+    assert same.not_modified and not same.outcomes  # the same bytes are not parsed again
     # The teaser seen again is not an edit: the full text stays, read once.
-    assert dict(again.outcomes) == {Outcome.UNCHANGED: 4}
+    assert dict(again.outcomes) == {Outcome.UNCHANGED: 3, Outcome.NEW: 1}
     found = by_title(site)
     assert sorted(found) == [
         "Citizens Brought Home from Lebanon on a Special Flight",
@@ -95,7 +98,7 @@ def test_older_portal_bare_list_without_tokens_never_starts_a_browser(tmp_path: 
         "Trade Mission to Oman Signs Three Agreements",
     ]
     assert stand_in.hits["page"] == 0  # no browser: the portal did not ask for tokens
-    assert stand_in.hits["api-en"] == 2  # one request a run: page 1 held everything
+    assert stand_in.hits["api-en"] == 3  # one request a run: page 1 held everything
     # The listing held only a teaser of 7102: the full text came from the details endpoint.
     lebanon = found["Citizens Brought Home from Lebanon on a Special Flight"].article
     assert "112 citizens" in lebanon.content_html and "…" not in lebanon.content_html

@@ -106,6 +106,10 @@ def test_html_listing_over_two_pages_with_article_pages(
     assert {t.term for t in articles[1].passed("country")} == {"MN"}
     assert hits["html-news"] == 2 and hits["article-103.html"] == 1
 
+    (same,) = site.run_once(NOW + timedelta(minutes=30))
+    assert same.not_modified and hits["html-news"] == 3  # read, but the same bytes: unparsed
+    # A changed setting reads the same bytes again.
+    site.config.write_text(site.config.read_text().replace('"Embassy"', '"The embassy"'))
     (again,) = site.run_once(NOW + timedelta(hours=1))
     assert hits["article-103.html"] == 1  # an article page is read once
     # ... and its full text stays: the listing's summary seen again is not an edit.

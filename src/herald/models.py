@@ -25,10 +25,13 @@ class Fetched:
 
 @dataclass(frozen=True, slots=True)
 class Validators:
-    """What a server said about the last copy it sent, for a conditional GET."""
+    """What a server said about the last copy it sent, for a conditional GET, and a digest
+    of that copy's bytes together with everything that reads them (Herald's version, the
+    source's settings, the rules): equal digests mean reading again would change nothing."""
 
     etag: str | None = None
     last_modified: str | None = None
+    digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from herald import __version__
 from herald.classify import Classifier
 from herald.classify.versions import first_version_of, inherit_tags
 from herald.collect import Collected, collect
@@ -29,6 +31,14 @@ from herald.websub import WebSubNotifier, is_feed
 log = logging.getLogger(__name__)
 
 
+def _fingerprint(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
 @dataclass
 class SourceReport:
     """How one source went in one run."""
@@ -47,10 +57,11 @@ class SourceReport:
 
 @dataclass
 class PublishReport:
-    """Which files a publish wrote and removed."""
+    """Which files a publish wrote and removed, and how many documents it rendered."""
 
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    rendered: int = 0
 
 
 class Pipeline:
@@ -75,6 +86,18 @@ class Pipeline:
         self.translator = translator
         self.notifier = notifier
         self.browser = browser
+        self._rules = _fingerprint(
+            __version__,
+            settings.site.home_country,
+            settings.classify.topics.read_bytes(),
+            settings.classify.countries.read_bytes(),
+        )
+
+    def reading(self, source: SourceSettings) -> str:
+        """What turns a source's bytes into articles: Herald, the rules and its settings.
+        The same bytes read the same way give the same articles, so they are not read
+        again."""
+        return _fingerprint(self._rules, source.model_dump_json())
 
     def run_once(self, now: datetime) -> list[SourceReport]:
         """Update every source, translate what is new, then publish the feeds."""
@@ -92,7 +115,9 @@ class Pipeline:
     def update_source(self, source: SourceSettings, now: datetime) -> SourceReport:
         """Read one source and store what it says; a failure stores nothing."""
         try:
-            found = collect(source, self.fetcher, self.store, self.browser, now)
+            found = collect(
+                source, self.fetcher, self.store, self.browser, now, self.reading(source)
+            )
         except HeraldError as exc:
             return self.record_failure(source, str(exc), now)
         return self.apply(source, found, now)
@@ -164,8 +189,21 @@ class Pipeline:
         return SourceReport(source.id, error=error)
 
     def publish(self) -> PublishReport:
-        """Render every document and write the ones whose bytes changed."""
+        """Render every document whose inputs changed and write the ones whose bytes did.
+
+        When nothing was stored since the last publish and the settings and rules are the
+        same, nothing is even looked at (but feeds still to announce to a hub are)."""
         report = PublishReport()
+        state = _fingerprint(
+            self._rules,
+            self.settings.model_dump_json(),
+            str(self.store.generation()),
+            self.translator.engine.name if self.translator else "",
+        )
+        if self.publisher.published_state() == state:
+            log.info("nothing changed since the last publish")
+            self._announce([])
+            return report
         paths = []
         topics = self.classifier.topic_rules
         for document in documents(self.settings, self.store, topics, self.translator):
@@ -173,20 +211,25 @@ class Pipeline:
             mark = document.fingerprint
             if mark is not None and self.publisher.is_current(document.path, mark):
                 continue
+            report.rendered += 1
             if self.publisher.write(document.path, document.render(), mark):
                 report.written.append(document.path)
         if not paths:
             log.info("nothing stored yet; no feeds written")
             return report
-        report.removed = self.publisher.prune(paths)
+        report.removed = self.publisher.prune(paths, state)
         if report.written or report.removed:
             log.info(
                 "published %d changed files, removed %d", len(report.written), len(report.removed)
             )
-        if self.notifier is not None:
-            base = self.settings.site.base_url
-            changed = [base + path for path in report.written if is_feed(path)]
-            pending = self.store.pending_pings(changed)
-            failed = set(self.notifier.notify(pending))
-            self.store.pings_done(url for url in pending if url not in failed)
+        self._announce(report.written)
         return report
+
+    def _announce(self, written: list[str]) -> None:
+        """Tell the WebSub hub which feeds changed, with those it missed before."""
+        if self.notifier is None:
+            return
+        base = self.settings.site.base_url
+        pending = self.store.pending_pings(base + path for path in written if is_feed(path))
+        failed = set(self.notifier.notify(pending))
+        self.store.pings_done(url for url in pending if url not in failed)

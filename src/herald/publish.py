@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 MANIFEST = ".herald-manifest"
+STATE = ":state"  # the manifest's line for what the last complete publish was made from
 
 
 class Publisher(Protocol):
@@ -21,8 +22,12 @@ class Publisher(Protocol):
     def write(self, path: str, data: bytes, fingerprint: str | None = None) -> bool:
         """Publish one file; return whether its bytes changed."""
 
-    def prune(self, keep: Iterable[str]) -> list[str]:
-        """Remove files published earlier that are not in `keep`; return them."""
+    def prune(self, keep: Iterable[str], state: str = "") -> list[str]:
+        """Remove files published earlier that are not in `keep`; return them. The publish
+        is complete: remember `state`, what it was made from."""
+
+    def published_state(self) -> str | None:
+        """The `state` of the last complete publish, if every file of it is still there."""
 
 
 class DirectoryPublisher:
@@ -59,21 +64,31 @@ class DirectoryPublisher:
         _atomic_write(target, data)
         return True
 
-    def prune(self, keep: Iterable[str]) -> list[str]:
-        """Remove files published earlier that are not in `keep`; return them."""
+    def prune(self, keep: Iterable[str], state: str = "") -> list[str]:
+        """Remove files published earlier that are not in `keep`; return them. The publish
+        is complete: remember `state`, what it was made from."""
         keep = sorted(set(keep))
         manifest = self._manifest()
         earlier = self._read_manifest()
-        removed = sorted(set(earlier) - set(keep))
+        removed = sorted(set(earlier) - set(keep) - {STATE})
         for path in removed:
             with contextlib.suppress(FileNotFoundError):
                 self._target(path).unlink()
-        current = {path: manifest.get(path, "") for path in keep}
+        current = {STATE: state} if state else {}
+        current.update((path, manifest.get(path, "")) for path in keep)
         if current != earlier:
             lines = "".join(f"{path}\t{mark}".rstrip("\t") + "\n" for path, mark in current.items())
             _atomic_write(self.root / MANIFEST, lines.encode())
         self._fingerprints = None
         return removed
+
+    def published_state(self) -> str | None:
+        """The `state` of the last complete publish, if every file of it is still there."""
+        earlier = self._read_manifest()
+        state = earlier.pop(STATE, None)
+        if state is None or not all(self._target(path).is_file() for path in earlier):
+            return None
+        return state
 
     def _manifest(self) -> dict[str, str]:
         if self._fingerprints is None:

@@ -101,7 +101,12 @@ class Service:
             reader = self._open_reader()
             try:
                 found: Collected | str = collect(
-                    source, self.pipeline.fetcher, reader, self.pipeline.browser, now_utc()
+                    source,
+                    self.pipeline.fetcher,
+                    reader,
+                    self.pipeline.browser,
+                    now_utc(),
+                    self.pipeline.reading(source),
                 )
             except HeraldError as exc:
                 found = str(exc)

@@ -99,6 +99,9 @@ class Store(Protocol):
     def save_validators(self, url: str, validators: Validators) -> None:
         """Remember the ETag and Last-Modified a server sent with a URL."""
 
+    def generation(self) -> int:
+        """A number that every write changing a published document increases."""
+
     def session(self, source_id: str) -> Session | None:
         """The session headers kept for a source."""
 

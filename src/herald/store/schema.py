@@ -89,4 +89,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN note TEXT;
     CREATE INDEX articles_by_group ON articles (grp) WHERE grp IS NOT NULL;
     """,
+    # 8: a digest of the last bytes read from a URL (with what reads them), so an unchanged
+    # listing is not parsed again; a generation counter bumped by every write that changes
+    # a document, so a publish with nothing new does nothing.
+    """
+    ALTER TABLE http_cache ADD COLUMN digest TEXT;
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+    INSERT INTO meta VALUES ('generation', 0);
+    """,
 )

@@ -155,6 +155,7 @@ class SQLiteStore:
                     "UPDATE articles SET revision = revision + 1 WHERE grp = ? AND id != ?",
                     [a.group, a.id],
                 )
+            self._changed()
             self._db.execute("DELETE FROM tags WHERE article_id = ?", [a.id])
             self._db.executemany(
                 "INSERT INTO tags VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -233,20 +234,30 @@ class SQLiteStore:
     def validators(self, url: str) -> Validators | None:
         """The ETag and Last-Modified stored for a URL."""
         row = self._db.execute(
-            "SELECT etag, last_modified FROM http_cache WHERE url = ?", [url]
+            "SELECT etag, last_modified, digest FROM http_cache WHERE url = ?", [url]
         ).fetchone()
-        return Validators(row["etag"], row["last_modified"]) if row else None
+        return Validators(row["etag"], row["last_modified"], row["digest"]) if row else None
 
     def save_validators(self, url: str, validators: Validators) -> None:
         """Remember the ETag and Last-Modified a server sent with a URL."""
         with self.transaction():
-            if validators.etag is None and validators.last_modified is None:
+            if validators == Validators():
                 self._db.execute("DELETE FROM http_cache WHERE url = ?", [url])
             else:
                 self._db.execute(
-                    "INSERT OR REPLACE INTO http_cache VALUES (?, ?, ?)",
-                    [url, validators.etag, validators.last_modified],
+                    "INSERT OR REPLACE INTO http_cache VALUES (?, ?, ?, ?)",
+                    [url, validators.etag, validators.last_modified, validators.digest],
                 )
+
+    def generation(self) -> int:
+        """A number that every write changing a published document increases."""
+        value: int = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[
+            0
+        ]
+        return value
+
+    def _changed(self) -> None:
+        self._db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
 
     def session(self, source_id: str) -> Session | None:
         """The session headers kept for a source."""
@@ -323,6 +334,7 @@ class SQLiteStore:
                 "UPDATE articles SET revision = revision + 1 WHERE id = ?",
                 [(i,) for i in sorted(set(article_ids))],
             )
+            self._changed()
 
     def pending_pings(self, add: Iterable[str] = ()) -> list[str]:
         """Feeds still to announce to the WebSub hub, after adding `add`."""
