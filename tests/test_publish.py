@@ -11,13 +11,33 @@ from herald.publish import DirectoryPublisher
 
 def test_write_only_when_bytes_change(tmp_path: Path) -> None:
     publisher = DirectoryPublisher(tmp_path)
-    assert publisher.write("topics/a.atom", b"one")
+    assert publisher.write("topics/a.atom", b"zero")
+    assert publisher.write("topics/a.atom", b"one")  # the later bytes win
+    assert not (tmp_path / "topics" / "a.atom").exists()  # in place when the publish ends
+    publisher.prune(["topics/a.atom"])
     stat = (tmp_path / "topics" / "a.atom").stat()
+    assert (tmp_path / "topics" / "a.atom").read_bytes() == b"one"
     assert not publisher.write("topics/a.atom", b"one")
+    publisher.prune(["topics/a.atom"])
     assert (tmp_path / "topics" / "a.atom").stat().st_mtime_ns == stat.st_mtime_ns
     assert publisher.write("topics/a.atom", b"two")
+    publisher.prune(["topics/a.atom"])
     assert (tmp_path / "topics" / "a.atom").read_bytes() == b"two"
     assert not [p for p in tmp_path.rglob(".tmp-*")]
+
+
+def test_a_publish_renames_in_batches_and_sweeps_what_a_crash_left(tmp_path: Path) -> None:
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "topics" / ".tmp-left-by-a-killed-run").write_bytes(b"half a feed")
+    publisher = DirectoryPublisher(tmp_path)
+    publisher.BATCH = 3
+    for number in range(7):
+        publisher.write(f"topics/{number}.atom", b"x")
+    assert len(list((tmp_path / "topics").glob("*.atom"))) == 6  # two batches in place
+    publisher.prune([f"topics/{number}.atom" for number in range(7)])
+    assert sorted(p.name for p in (tmp_path / "topics").iterdir()) == [
+        f"{number}.atom" for number in range(7)
+    ]
 
 
 def test_prune_removes_only_files_herald_published(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 from herald import __version__
 from herald.classify.topics import TopicRules
 from herald.models import TaggedArticle
-from herald.render.atom import render_atom
+from herald.render.atom import atom_document, atom_entry, for_feed, render_atom
 from herald.render.discovery import FeedGroup, FeedSummary, render_index, render_opml
 from herald.render.feeds import FeedSpec, feed_specs
 from herald.render.jsonfeed import render_json
@@ -31,7 +32,10 @@ from herald.render.view import (
     FeedView,
     Paging,
     archive_path,
+    entry_view,
+    feed_head,
     feed_view,
+    newest_first,
 )
 from herald.settings import Settings
 from herald.store import Store
@@ -50,6 +54,7 @@ FORMATS: tuple[tuple[str, Callable[[FeedView], bytes]], ...] = (
     (".json", render_json),
 )
 T = TypeVar("T")
+KEPT_ENTRIES = 20_000  # entries' Atom bytes kept during a publish: about 70 MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,37 @@ def _once(make: Callable[[], T]) -> Callable[[], T]:
     return get
 
 
+class EntryCache:
+    """The Atom bytes of entries, rendered once per edition in a publish and reused by
+    every archive page that holds them; the most recently used are kept, up to `limit`
+    (archive pages are rendered in the order their entries arrived, so most reuse is
+    recent)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.rendered = 0
+        self._kept: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
+
+    def entries(self, site: _Site, edition: Edition, ids: Sequence[str]) -> list[tuple[str, bytes]]:
+        """(language, bytes) of each entry, rendering the ones not kept."""
+        missing = [i for i in ids if (edition.prefix, i) not in self._kept]
+        if missing:
+            found = site.store.get_many(missing, evidence=False)
+            tagged = [found[i] for i in missing]
+            full = site.with_versions(site.with_translations(edition, tagged), tagged)
+            for t in tagged:
+                view = entry_view(t, site.settings.site.base_url, site.names, full)
+                self._kept[(edition.prefix, t.article.id)] = (view.language, atom_entry(view))
+                self.rendered += 1
+        result = []
+        for i in ids:
+            self._kept.move_to_end((edition.prefix, i))
+            result.append(self._kept[(edition.prefix, i)])
+        while len(self._kept) > self.limit:
+            self._kept.popitem(last=False)
+        return result
+
+
 @dataclass(frozen=True, slots=True)
 class _Site:
     """What every document of a run is rendered with."""
@@ -86,6 +122,7 @@ class _Site:
     names: dict[str, str]
     fallback: Any  # datetime: the store's newest update, for empty feeds
     translator: Translator | None
+    cache: EntryCache
 
     def view(
         self,
@@ -155,10 +192,29 @@ def _render(render: Callable[[FeedView], bytes], current: Callable[[], FeedView]
 
 
 def _archive_page(
-    site: _Site, spec: FeedSpec, paging: Paging, offset: int, path: str, edition: Edition
+    site: _Site,
+    spec: FeedSpec,
+    paging: Paging,
+    arrivals: tuple[int, int],
+    path: str,
+    edition: Edition,
 ) -> bytes:
-    entries = site.store.articles(spec.query, ARCHIVE_PAGE, offset=offset, by_arrival=True)
-    return render_atom(site.view(spec, entries, paging, edition, path))
+    """One page of a feed's archive: the entries that arrived in `arrivals`, found by key,
+    each rendered once per publish however many feeds hold it."""
+    arrived = site.store.entry_rows(spec.query, *arrivals)
+    rows = newest_first(arrived, arrived)
+    head = feed_head(
+        spec,
+        rows,
+        base_url=site.settings.site.base_url,
+        author=site.settings.site.title,
+        fallback_updated=site.fallback,
+        paging=paging,
+        path=path,
+        edition=edition,
+    )
+    entries = site.cache.entries(site, edition, [r.id for r in rows])
+    return atom_document(head, (for_feed(data, language, head) for language, data in entries))
 
 
 def editions(translator: Translator | None, settings: Settings) -> list[Edition]:
@@ -185,7 +241,8 @@ def documents(
     fallback = store.newest_update()
     if fallback is None:
         return
-    site = _Site(settings, store, {s.id: s.name for s in settings.sources}, fallback, translator)
+    names = {s.id: s.name for s in settings.sources}
+    site = _Site(settings, store, names, fallback, translator, EntryCache(KEPT_ENTRIES))
     organizations = [
         (slug, store.label("organization", slug)) for slug in store.terms("organization")
     ]
@@ -217,8 +274,11 @@ def _edition(
         settings.websub.hub,
     )
     summaries: dict[str, list[FeedSummary]] = {slug: [] for slug, _ in GROUPS}
+    archived: list[tuple[int, Document]] = []
     for spec in (replace(s, query=edition.query(s.query)) for s in specs):
-        total = store.count(spec.query)
+        # Every article of the feed by arrival: one query, read once, cut into pages.
+        members = store.revisions(spec.query, by_arrival=True)
+        total = len(members)
         # A feed longer than one document is archived whole, in pages by arrival order.
         # The last page is never full, so a full page always has its successor to link
         # to and never changes again, except when one of its own entries is edited.
@@ -234,30 +294,33 @@ def _edition(
         for suffix, render in FORMATS:
             yield Document(f"{prefix}{spec.path}{suffix}", mark, partial(_render, render, current))
         for page in range(1, pages + 1):
-            offset = (page - 1) * ARCHIVE_PAGE
+            chunk = members[(page - 1) * ARCHIVE_PAGE : page * ARCHIVE_PAGE]
             page_paging = Paging(
                 archive=True,
                 current=prefix + spec.path,
                 prev_archive=page_path(page - 1) if page > 1 else None,
                 next_archive=page_path(page + 1) if page < pages else None,
             )
-            revisions = store.revisions(spec.query, ARCHIVE_PAGE, offset=offset, by_arrival=True)
-            yield Document(
+            document = Document(
                 f"{page_path(page)}.atom",
-                _fingerprint(context, spec, page_paging, revisions),
+                _fingerprint(context, spec, page_paging, chunk),
                 partial(
                     _archive_page,
                     site,
                     spec,
                     page_paging,
-                    offset,
+                    (chunk[0][0], chunk[-1][0]) if chunk else (0, -1),
                     archive_path(spec.path, page),
                     edition,
                 ),
             )
+            archived.append((chunk[-1][0] if chunk else 0, document))
         summaries[spec.path.split("/")[0]].append(
             FeedSummary(spec.name, prefix + spec.path, total, store.newest_update(spec.query))
         )
+    # Archive pages in the order their entries arrived, so that the entries a page shares
+    # with the pages of other feeds were rendered recently and are still kept.
+    yield from (document for _, document in sorted(archived, key=lambda pair: pair[0]))
 
     title = settings.site.title + (f" ({edition.language})" if edition.language else "")
     base = settings.site.base_url

@@ -35,38 +35,60 @@ class DirectoryPublisher:
 
     A file is replaced through a temporary file and an atomic rename, so a reader never
     sees half a feed, and only when its bytes differ, so unchanged feeds keep their
-    modification time and ETag. A manifest lists what Herald wrote, with the fingerprint
-    of the inputs each file was rendered from: Herald removes feeds that are no longer
-    defined without touching anything else in the directory, and need not even render a
-    document whose inputs did not change.
+    modification time and ETag. Files are renamed in batches, after one sync has made
+    every temporary file of the batch durable: a crash leaves each file old or new, never
+    empty, and the temporary files it leaves are swept by the next publish. A manifest
+    lists what Herald wrote, with the fingerprint of the inputs each file was rendered
+    from: Herald removes feeds that are no longer defined without touching anything else
+    in the directory, and need not even render a document whose inputs did not change.
     """
+
+    BATCH = 500  # files renamed after one sync
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._fingerprints: dict[str, str] | None = None
+        self._staged: dict[Path, tuple[Path, bytes]] = {}  # target: (temporary file, bytes)
 
     def is_current(self, path: str, fingerprint: str) -> bool:
         """Whether `path` was published from inputs with this fingerprint and is still there."""
         return self._manifest().get(path) == fingerprint and self._target(path).is_file()
 
     def write(self, path: str, data: bytes, fingerprint: str | None = None) -> bool:
-        """Publish one file; return whether its bytes changed."""
+        """Publish one file (in place by the end of the publish, `prune`); return whether
+        its bytes changed."""
         target = self._target(path)
         manifest = self._manifest()
         manifest.pop(path, None)
         if fingerprint is not None:
             manifest[path] = fingerprint
+        staged = self._staged.pop(target, None)
+        if staged is not None:
+            staged[0].unlink()
         try:
             if target.read_bytes() == data:
                 return False
         except FileNotFoundError:
             pass
-        _atomic_write(target, data)
+        self._staged[target] = (_temporary(target, data), data)
+        if len(self._staged) >= self.BATCH:
+            self._flush()
         return True
+
+    def _flush(self) -> None:
+        """Make the staged files durable with one sync, then put each in place."""
+        if not self._staged:
+            return
+        os.sync()
+        for target, (temporary, _) in self._staged.items():
+            temporary.replace(target)
+        self._staged.clear()
 
     def prune(self, keep: Iterable[str], state: str = "") -> list[str]:
         """Remove files published earlier that are not in `keep`; return them. The publish
         is complete: remember `state`, what it was made from."""
+        self._flush()
+        self._sweep()
         keep = sorted(set(keep))
         manifest = self._manifest()
         earlier = self._read_manifest()
@@ -81,6 +103,12 @@ class DirectoryPublisher:
             _atomic_write(self.root / MANIFEST, lines.encode())
         self._fingerprints = None
         return removed
+
+    def _sweep(self) -> None:
+        """Remove temporary files that an interrupted publish left behind."""
+        for leftover in self.root.rglob(".tmp-*"):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
     def published_state(self) -> str | None:
         """The `state` of the last complete publish, if every file of it is still there."""
@@ -110,16 +138,23 @@ class DirectoryPublisher:
         return target
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+def _temporary(target: Path, data: bytes, *, sync: bool = False) -> Path:
+    """`data` in a new temporary file beside `target`, readable by the web server."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(target)
+            if sync:
+                out.flush()
+                os.fsync(out.fileno())
+        temporary.chmod(0o644)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    _temporary(target, data, sync=True).replace(target)

@@ -1,18 +1,90 @@
-"""Atom 1.0 (RFC 4287) with feedgen, with RFC 5005 archive links."""
+"""Atom 1.0 (RFC 4287) with feedgen, with RFC 5005 archive links.
+
+A document is its head (everything but the entries, written by feedgen) with the entries'
+own bytes spliced in before `</feed>`. An entry's bytes are the same in every document
+that holds it, so a publisher renders each entry once and reuses it (see `atom_entry`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from herald.render.view import FeedView
+from herald.render.view import EntryView, FeedView
 
 HISTORY = "http://purl.org/syndication/history/1.0"
-ATOM = "{http://www.w3.org/2005/Atom}"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ATOM = f"{{{ATOM_NS}}}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_END = b"</feed>"
 
 
 def render_atom(view: FeedView) -> bytes:
     """The Atom document of a feed view; the same view always gives the same bytes."""
+    return atom_document(view, (for_feed(atom_entry(e), e.language, view) for e in view.entries))
+
+
+def atom_document(view: FeedView, entries: Iterable[bytes]) -> bytes:
+    """The document of a feed view's head with these entries (from `for_feed`), in order."""
+    head = _head(view)
+    cut = head.rindex(_END)
+    return head[:cut] + b"".join(entries) + head[cut:]
+
+
+def for_feed(fragment: bytes, language: str, view: FeedView) -> bytes:
+    """An entry's bytes in one feed: `xml:lang` only where the feed's language differs."""
+    if language != view.language:
+        return fragment
+    marked = f'<entry xml:lang="{language}">'.encode()
+    return fragment.replace(marked, b"<entry>", 1)
+
+
+def atom_entry(entry: EntryView) -> bytes:
+    """An entry's bytes, indented as a child of <feed>, always with its `xml:lang`."""
+    fe = FeedEntry()
+    fe.id(entry.id)
+    fe.title(entry.title)
+    fe.published(entry.published)
+    fe.updated(entry.updated)
+    fe.author(name=entry.author)
+    if entry.translated_by:
+        fe.contributor(name=f"{entry.translated_by} (machine translation)")
+    if entry.summary:
+        fe.summary(entry.summary)
+    fe.content(entry.content_html, type="html")
+    for c in entry.categories:
+        fe.category(term=c.term, scheme=c.scheme, label=c.label)
+    element = fe.atom_entry()
+    element.set(XML_LANG, entry.language)
+    _add_links(element, entry)
+    # feedgen's elements carry no namespace; the <feed> around them declares Atom's.
+    wrapper = etree.Element("feed", nsmap={None: ATOM_NS})  # type: ignore[dict-item]
+    wrapper.append(element)
+    text: bytes = etree.tostring(wrapper, encoding="UTF-8", pretty_print=True)
+    # Between the wrapper's tags: "  <entry …>…</entry>\n", as in a whole document.
+    return text[text.index(b">\n") + 2 : text.rindex(_END)]
+
+
+def _add_links(element: etree._Element, entry: EntryView) -> None:
+    """Entry links with their rel, type and hreflang (feedgen 1.0 drops an entry link's
+    attributes): the entry's own page, then its pages in other languages."""
+    links = [{"href": entry.url, "rel": "alternate", "type": "text/html"}] if entry.url else []
+    links += [
+        {"href": href, "rel": "alternate", "type": "text/html", "hreflang": lang}
+        for lang, href in entry.versions
+    ]
+    title = element.find("title")
+    assert title is not None
+    for link in reversed(links):
+        title.addnext(etree.Element("link", link))
+
+
+def _head(view: FeedView) -> bytes:
+    """The document without entries, and with what feedgen cannot write: RFC 5005's
+    fh:archive or fh:complete."""
     fg = FeedGenerator()
     fg.id(view.id)
     fg.title(view.title)
@@ -36,50 +108,14 @@ def render_atom(view: FeedView) -> bytes:
     if view.language:
         fg.language(view.language)
     fg.updated(view.updated)
-    for entry in view.entries:
-        fe = fg.add_entry(order="append")
-        fe.id(entry.id)
-        fe.title(entry.title)
-        fe.published(entry.published)
-        fe.updated(entry.updated)
-        fe.author(name=entry.author)
-        if entry.translated_by:
-            fe.contributor(name=f"{entry.translated_by} (machine translation)")
-        if entry.summary:
-            fe.summary(entry.summary)
-        fe.content(entry.content_html, type="html")
-        for c in entry.categories:
-            fe.category(term=c.term, scheme=c.scheme, label=c.label)
-    return _amend(fg.atom_str(pretty=True), view)
-
-
-def _amend(document: bytes, view: FeedView) -> bytes:
-    """What feedgen cannot write: RFC 5005's fh:archive or fh:complete; xml:lang on an entry
-    whose language is not the feed's (one not yet translated); and entry links with their
-    rel, type and hreflang (feedgen 1.0 drops an entry link's attributes): the entry's own
-    page, then its pages in other languages."""
-    root = etree.fromstring(document)
-    paging = view.paging
+    document: bytes = fg.atom_str(pretty=True)
     marker = "archive" if paging.archive else "complete" if paging.complete else None
-    if marker:
-        element = etree.Element(f"{{{HISTORY}}}{marker}", nsmap={"fh": HISTORY})
-        element.tail = root[0].tail
-        root.insert(0, element)
-        etree.cleanup_namespaces(root, top_nsmap={"fh": HISTORY})
-    for element, entry in zip(root.findall(f"{ATOM}entry"), view.entries, strict=True):
-        if entry.language != view.language:
-            element.set("{http://www.w3.org/XML/1998/namespace}lang", entry.language)
-        # The entry's own page first: readers open an entry's first alternate link.
-        links = [{"href": entry.url, "rel": "alternate", "type": "text/html"}] if entry.url else []
-        links += [
-            {"href": href, "rel": "alternate", "type": "text/html", "hreflang": lang}
-            for lang, href in entry.versions
-        ]
-        title = element.find(f"{ATOM}title")
-        assert title is not None
-        for link in reversed(links):
-            added = etree.Element(f"{ATOM}link", link)
-            added.tail = title.tail
-            title.addnext(added)
+    if marker is None:
+        return document
+    root = etree.fromstring(document)
+    element = etree.Element(f"{{{HISTORY}}}{marker}", nsmap={"fh": HISTORY})
+    element.tail = root[0].tail
+    root.insert(0, element)
+    etree.cleanup_namespaces(root, top_nsmap={"fh": HISTORY})
     result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return result

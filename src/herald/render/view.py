@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from herald.classify.versions import first_version_of
 from herald.models import Article, TaggedArticle
@@ -175,25 +176,72 @@ def feed_view(
     `updated` is the newest entry's; `fallback_updated` serves only an empty feed, so
     nothing depends on the time of the run.
     """
-    ordered = sorted(entries, key=lambda t: (t.article.published, t.article.id), reverse=True)
-    languages = {t.article.language for t in ordered}
-    own_path = edition.prefix + (path or spec.path)
+    ordered = newest_first([t.article for t in entries], entries)
+    head = feed_head(
+        spec,
+        [t.article for t in ordered],
+        base_url=base_url,
+        author=author,
+        fallback_updated=fallback_updated,
+        paging=paging,
+        path=path,
+        edition=edition,
+        hub=hub,
+    )
+    views = (entry_view(t, base_url, source_names, edition) for t in ordered)
+    return replace(head, entries=tuple(views))
+
+
+T = TypeVar("T")
+
+
+def newest_first(stamps: Sequence[Stamped], items: Sequence[T]) -> list[T]:
+    """`items` in the order of their `stamps`' publication, newest first (ties by id)."""
+    order = sorted(range(len(stamps)), key=lambda i: (stamps[i].published, stamps[i].id))
+    return [items[i] for i in reversed(order)]
+
+
+class Stamped(Protocol):
+    """What a feed's head reads of each entry: an article, or the store's row of one."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def published(self) -> datetime: ...
+    @property
+    def updated(self) -> datetime: ...
+    @property
+    def language(self) -> str: ...
+
+
+def feed_head(
+    spec: FeedSpec,
+    stamps: Sequence[Stamped],
+    *,
+    base_url: str,
+    author: str,
+    fallback_updated: datetime,
+    paging: Paging = Paging(),
+    path: str | None = None,
+    edition: Edition = ORIGINAL,
+    hub: str | None = None,
+) -> FeedView:
+    """A feed document without its entries, from what it reads of them."""
+    languages = {s.language for s in stamps}
     return FeedView(
         id=_edition_feed_id(base_url, edition.prefix + spec.path)
         if edition.prefix
         else spec.feed_id(base_url),
         title=spec.title if edition.language is None else f"{spec.title} ({edition.language})",
-        path=own_path,
+        path=edition.prefix + (path or spec.path),
         base_url=base_url,
-        updated=max((t.article.updated for t in ordered), default=fallback_updated),
+        updated=max((s.updated for s in stamps), default=fallback_updated),
         language=edition.language or (languages.pop() if len(languages) == 1 else None),
         author=author,
-        entries=tuple(entry_view(t, base_url, source_names, edition) for t in ordered),
+        entries=(),
         paging=paging,
         hub=hub,
-        editions=tuple(
-            (other.language or "", other.prefix + spec.path) for other in edition.others
-        ),
+        editions=tuple((o.language or "", o.prefix + spec.path) for o in edition.others),
     )
 
 

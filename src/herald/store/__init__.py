@@ -37,6 +37,16 @@ EVERYTHING = FeedQuery()
 
 
 @dataclass(frozen=True, slots=True)
+class EntryRow:
+    """What a feed document's head needs of an article, without the article."""
+
+    id: str
+    published: datetime
+    updated: datetime
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
 class FetchState:
     """How reading one source went."""
 
@@ -56,8 +66,8 @@ class Store(Protocol):
     def known(self, source_id: str, published: Iterable[datetime]) -> list[Known]:
         """Articles of a source published at any of these times."""
 
-    def get_many(self, ids: Iterable[str]) -> dict[str, TaggedArticle]:
-        """Stored articles by id, with their tags."""
+    def get_many(self, ids: Iterable[str], *, evidence: bool = True) -> dict[str, TaggedArticle]:
+        """Stored articles by id, with their tags (as feeds show them, without evidence)."""
 
     def get(self, article_id: str) -> TaggedArticle | None:
         """One article, by its full id or a unique part of it."""
@@ -65,21 +75,23 @@ class Store(Protocol):
     def put(self, tagged: TaggedArticle, now: datetime) -> None:
         """Insert or replace an article and its tags."""
 
-    def articles(
-        self, query: FeedQuery, limit: int, *, offset: int = 0, by_arrival: bool = False
-    ) -> list[TaggedArticle]:
-        """A feed's articles as feeds show them: only tags that passed, without evidence.
+    def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
+        """A feed's newest articles by `published`, at most `limit`, as feeds show them:
+        only tags that passed, without evidence."""
 
-        Newest first by `published`, or oldest first by arrival; at most `limit`.
-        """
+    def entry_rows(self, query: FeedQuery, first: int, last: int) -> list[EntryRow]:
+        """A feed's articles that arrived from number `first` to `last`, by arrival; found
+        by key, so reading any part of a long history costs the same."""
 
     def count(self, query: FeedQuery) -> int:
         """How many articles a feed holds in all."""
 
     def revisions(
-        self, query: FeedQuery, limit: int, *, offset: int = 0, by_arrival: bool = False
+        self, query: FeedQuery, limit: int | None = None, *, by_arrival: bool = False
     ) -> list[tuple[int, int]]:
-        """(arrival number, revision) of the articles `articles` would return, cheaply."""
+        """(arrival number, revision) of a feed's articles, cheaply: the newest `limit` by
+        `published` (as `articles` returns them), or all of them in the order they
+        arrived."""
 
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""

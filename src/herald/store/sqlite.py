@@ -13,7 +13,7 @@ from typing import Any
 from herald.errors import StoreError
 from herald.models import Article, Evidence, Session, Tag, TaggedArticle, Validators
 from herald.normalize.identity import Known
-from herald.store import EVERYTHING, FeedQuery, FetchState
+from herald.store import EVERYTHING, EntryRow, FeedQuery, FetchState
 from herald.store.schema import MIGRATIONS
 
 
@@ -90,15 +90,16 @@ class SQLiteStore:
             for r in rows
         ]
 
-    def get_many(self, ids: Iterable[str]) -> dict[str, TaggedArticle]:
-        """Stored articles by id, with their tags."""
+    def get_many(self, ids: Iterable[str], *, evidence: bool = True) -> dict[str, TaggedArticle]:
+        """Stored articles by id, with their tags (as feeds show them, without evidence)."""
         ids = list(ids)
         found: dict[str, TaggedArticle] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk)
-            found.update((t.article.id, t) for t in self._with_tags(list(rows)))
+            tagged = self._with_tags(list(rows), evidence=evidence)
+            found.update((t.article.id, t) for t in tagged)
         return found
 
     def get(self, article_id: str) -> TaggedArticle | None:
@@ -165,18 +166,23 @@ class SQLiteStore:
                 ],
             )
 
-    def articles(
-        self, query: FeedQuery, limit: int, *, offset: int = 0, by_arrival: bool = False
-    ) -> list[TaggedArticle]:
-        """A feed's articles as feeds show them: only tags that passed, without evidence.
-
-        Newest first by `published`, or oldest first by arrival; at most `limit`.
-        """
+    def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
+        """A feed's newest articles by `published`, at most `limit`, as feeds show them:
+        only tags that passed, without evidence."""
         sql, params = _feed_sql("a.*", query)
-        order = "a.seq" if by_arrival else "a.published DESC, a.id"
-        sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
-        rows = self._db.execute(sql, [*params, limit, offset]).fetchall()
+        sql += " ORDER BY a.published DESC, a.id LIMIT ?"
+        rows = self._db.execute(sql, [*params, limit]).fetchall()
         return self._with_tags(rows, evidence=False)
+
+    def entry_rows(self, query: FeedQuery, first: int, last: int) -> list[EntryRow]:
+        """A feed's articles that arrived from number `first` to `last`, by arrival; found
+        by key, so reading any part of a long history costs the same."""
+        sql, params = _feed_sql("a.id, a.published, a.updated, a.language", query)
+        sql += " AND a.seq BETWEEN ? AND ? ORDER BY a.seq"
+        return [
+            EntryRow(r[0], datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]), r[3])
+            for r in self._db.execute(sql, [*params, first, last])
+        ]
 
     def count(self, query: FeedQuery) -> int:
         """How many articles a feed holds in all."""
@@ -185,13 +191,17 @@ class SQLiteStore:
         return total
 
     def revisions(
-        self, query: FeedQuery, limit: int, *, offset: int = 0, by_arrival: bool = False
+        self, query: FeedQuery, limit: int | None = None, *, by_arrival: bool = False
     ) -> list[tuple[int, int]]:
-        """(arrival number, revision) of the articles `articles` would return, cheaply."""
+        """(arrival number, revision) of a feed's articles, cheaply: the newest `limit` by
+        `published` (as `articles` returns them), or all of them in the order they
+        arrived."""
         sql, params = _feed_sql("a.seq, a.revision", query)
-        order = "a.seq" if by_arrival else "a.published DESC, a.id"
-        sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
-        return [(r[0], r[1]) for r in self._db.execute(sql, [*params, limit, offset])]
+        sql += " ORDER BY a.seq" if by_arrival else " ORDER BY a.published DESC, a.id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [(r[0], r[1]) for r in self._db.execute(sql, params)]
 
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""
