@@ -48,7 +48,7 @@ class DirectoryPublisher:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._fingerprints: dict[str, str] | None = None
-        self._staged: dict[Path, tuple[Path, bytes]] = {}  # target: (temporary file, bytes)
+        self._staged: dict[Path, Path] = {}  # target: its temporary file
 
     def is_current(self, path: str, fingerprint: str) -> bool:
         """Whether `path` was published from inputs with this fingerprint and is still there."""
@@ -64,13 +64,13 @@ class DirectoryPublisher:
             manifest[path] = fingerprint
         staged = self._staged.pop(target, None)
         if staged is not None:
-            staged[0].unlink()
+            staged.unlink()
         try:
             if target.read_bytes() == data:
                 return False
         except FileNotFoundError:
             pass
-        self._staged[target] = (_temporary(target, data), data)
+        self._staged[target] = _temporary(target, data)
         if len(self._staged) >= self.BATCH:
             self._flush()
         return True
@@ -80,7 +80,7 @@ class DirectoryPublisher:
         if not self._staged:
             return
         os.sync()
-        for target, (temporary, _) in self._staged.items():
+        for target, temporary in self._staged.items():
             temporary.replace(target)
         self._staged.clear()
 

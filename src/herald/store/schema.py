@@ -100,4 +100,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO meta VALUES ('generation', 0);
     """,
+    # 9: a feed's articles found by key in the order they arrived or were published: tags
+    # carry their article's arrival number and publication time (neither ever changes),
+    # indexed per feed; a source's articles indexed by arrival.
+    """
+    ALTER TABLE tags ADD COLUMN seq INTEGER;
+    ALTER TABLE tags ADD COLUMN published TEXT;
+    UPDATE tags SET seq = (SELECT a.seq FROM articles a WHERE a.id = tags.article_id),
+        published = (SELECT a.published FROM articles a WHERE a.id = tags.article_id);
+    CREATE INDEX tags_by_arrival ON tags (family, term, passed, seq);
+    CREATE INDEX tags_by_time ON tags (family, term, passed, published, article_id);
+    CREATE INDEX articles_by_source_arrival ON articles (source_id, seq);
+    """,
 )

@@ -158,10 +158,22 @@ class SQLiteStore:
                 )
             self._changed()
             self._db.execute("DELETE FROM tags WHERE article_id = ?", [a.id])
+            seq = self._db.execute("SELECT seq FROM articles WHERE id = ?", [a.id]).fetchone()[0]
             self._db.executemany(
-                "INSERT INTO tags VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO tags (article_id, family, term, label, score, passed, evidence,"
+                " seq, published) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (a.id, t.family, t.term, t.label, t.score, int(t.passed), _evidence_json(t))
+                    (
+                        a.id,
+                        t.family,
+                        t.term,
+                        t.label,
+                        t.score,
+                        int(t.passed),
+                        _evidence_json(t),
+                        seq,
+                        _iso(a.published),
+                    )
                     for t in tagged.tags
                 ],
             )
@@ -170,7 +182,7 @@ class SQLiteStore:
         """A feed's newest articles by `published`, at most `limit`, as feeds show them:
         only tags that passed, without evidence."""
         sql, params = _feed_sql("a.*", query)
-        sql += " ORDER BY a.published DESC, a.id LIMIT ?"
+        sql += f" ORDER BY {_newest(query)} LIMIT ?"
         rows = self._db.execute(sql, [*params, limit]).fetchall()
         return self._with_tags(rows, evidence=False)
 
@@ -178,7 +190,7 @@ class SQLiteStore:
         """A feed's articles that arrived from number `first` to `last`, by arrival; found
         by key, so reading any part of a long history costs the same."""
         sql, params = _feed_sql("a.id, a.published, a.updated, a.language", query)
-        sql += " AND a.seq BETWEEN ? AND ? ORDER BY a.seq"
+        sql += " AND {key}.seq BETWEEN ? AND ? ORDER BY {key}.seq".format(key=_key(query))
         return [
             EntryRow(r[0], datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]), r[3])
             for r in self._db.execute(sql, [*params, first, last])
@@ -197,7 +209,7 @@ class SQLiteStore:
         `published` (as `articles` returns them), or all of them in the order they
         arrived."""
         sql, params = _feed_sql("a.seq, a.revision", query)
-        sql += " ORDER BY a.seq" if by_arrival else " ORDER BY a.published DESC, a.id"
+        sql += f" ORDER BY {_key(query)}.seq" if by_arrival else f" ORDER BY {_newest(query)}"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
@@ -393,16 +405,27 @@ class SQLiteStore:
         return [TaggedArticle(_article(r), tuple(tags[r["id"]])) for r in rows]
 
 
+def _key(query: FeedQuery) -> str:
+    """The table whose index orders a feed: its tags' for a tag feed, else the articles'."""
+    return "t" if query.family is not None else "a"
+
+
+def _newest(query: FeedQuery) -> str:
+    """Newest first, ties by id, in the terms of the table that orders the feed."""
+    return "t.published DESC, t.article_id" if query.family else "a.published DESC, a.id"
+
+
 def _feed_sql(columns: str, query: FeedQuery) -> tuple[str, list[Any]]:
-    """The SELECT of a feed's articles, without order."""
-    sql = f"SELECT {columns} FROM articles a"
+    """The SELECT of a feed's articles, without order. A tag feed is read through its
+    tags, which are indexed by arrival and by publication, like the articles."""
     params: list[Any] = []
-    if query.family is not None:
-        sql += (
-            " JOIN tags t ON t.article_id = a.id AND t.family = ? AND t.term = ? AND t.passed = 1"
-        )
-        params += [query.family, query.term]
     where = []
+    if query.family is not None:
+        sql = f"SELECT {columns} FROM tags t JOIN articles a ON a.id = t.article_id"
+        where.append("t.family = ? AND t.term = ? AND t.passed = 1")
+        params += [query.family, query.term]
+    else:
+        sql = f"SELECT {columns} FROM articles a"
     if query.source_id is not None:
         where.append("a.source_id = ?")
         params.append(query.source_id)
