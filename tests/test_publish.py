@@ -53,6 +53,12 @@ def test_prune_removes_only_files_herald_published(tmp_path: Path) -> None:
 def test_paths_outside_the_directory_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="outside"):
         DirectoryPublisher(tmp_path / "out").write("../escape.atom", b"x")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "out" / "topics").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ValueError, match="outside"):
+        DirectoryPublisher(tmp_path / "out").write("topics/a.atom", b"x")
+    assert not list((tmp_path / "elsewhere").iterdir())
 
 
 def test_fingerprints_say_what_need_not_be_rendered_again(tmp_path: Path) -> None:

@@ -288,7 +288,8 @@ def _edition(
             return prefix + archive_path(spec.path, number)
 
         paging = Paging(complete=not pages, prev_archive=page_path(pages) if pages else None)
-        newest = store.revisions(spec.query, max_entries)
+        shown = store.newest_rows(spec.query, max_entries)
+        newest = [(row.seq, row.revision) for row in shown]
         mark = _fingerprint(context, spec, paging, newest, None if newest else site.fallback)
         current = _once(partial(_current, site, spec, paging, edition))
         for suffix, render in FORMATS:
@@ -316,7 +317,13 @@ def _edition(
             )
             archived.append((chunk[-1][0] if chunk else 0, document))
         summaries[spec.path.split("/")[0]].append(
-            FeedSummary(spec.name, prefix + spec.path, total, store.newest_update(spec.query))
+            # The feed's own <updated>: the newest change among the entries it shows.
+            FeedSummary(
+                spec.name,
+                prefix + spec.path,
+                total,
+                max((row.updated for row in shown), default=None),
+            )
         )
     # Archive pages in the order their entries arrived, so that the entries a page shares
     # with the pages of other feeds were rendered recently and are still kept.

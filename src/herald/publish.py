@@ -6,7 +6,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 MANIFEST = ".herald-manifest"
@@ -49,6 +49,7 @@ class DirectoryPublisher:
         self.root = root
         self._fingerprints: dict[str, str] | None = None
         self._staged: dict[Path, Path] = {}  # target: its temporary file
+        self._inside: set[Path] = set()  # folders known to lead to no other place
 
     def is_current(self, path: str, fingerprint: str) -> bool:
         """Whether `path` was published from inputs with this fingerprint and is still there."""
@@ -132,9 +133,16 @@ class DirectoryPublisher:
         return {path: mark for path, _, mark in entries}
 
     def _target(self, path: str) -> Path:
-        target = (self.root / path).resolve()
-        if not target.is_relative_to(self.root.resolve()):
+        """Where `path` goes; ValueError for a path that leads out of the directory, also
+        through a symbolic link on the way (each folder is checked once)."""
+        relative = PurePosixPath(path)
+        if relative.is_absolute() or ".." in relative.parts:
             raise ValueError(f"{path!r} is outside {self.root}")
+        target = self.root / relative
+        if target.parent not in self._inside:
+            if not target.parent.resolve().is_relative_to(self.root.resolve()):
+                raise ValueError(f"{path!r} is outside {self.root}")
+            self._inside.add(target.parent)
         return target
 
 

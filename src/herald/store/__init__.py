@@ -44,6 +44,8 @@ class EntryRow:
     published: datetime
     updated: datetime
     language: str
+    seq: int  # the arrival number
+    revision: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,9 @@ class Store(Protocol):
     def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
         """A feed's newest articles by `published`, at most `limit`, as feeds show them:
         only tags that passed, without evidence."""
+
+    def newest_rows(self, query: FeedQuery, limit: int) -> list[EntryRow]:
+        """What `articles` would return, without the articles."""
 
     def entry_rows(self, query: FeedQuery, first: int, last: int) -> list[EntryRow]:
         """A feed's articles that arrived from number `first` to `last`, by arrival; found

@@ -189,12 +189,15 @@ class SQLiteStore:
     def entry_rows(self, query: FeedQuery, first: int, last: int) -> list[EntryRow]:
         """A feed's articles that arrived from number `first` to `last`, by arrival; found
         by key, so reading any part of a long history costs the same."""
-        sql, params = _feed_sql("a.id, a.published, a.updated, a.language", query)
+        sql, params = _feed_sql(_ROW, query)
         sql += " AND {key}.seq BETWEEN ? AND ? ORDER BY {key}.seq".format(key=_key(query))
-        return [
-            EntryRow(r[0], datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]), r[3])
-            for r in self._db.execute(sql, [*params, first, last])
-        ]
+        return _entry_rows(self._tuples(sql, [*params, first, last]))
+
+    def newest_rows(self, query: FeedQuery, limit: int) -> list[EntryRow]:
+        """What `articles` would return, without the articles."""
+        sql, params = _feed_sql(_ROW, query)
+        sql += f" ORDER BY {_newest(query)} LIMIT ?"
+        return _entry_rows(self._tuples(sql, [*params, limit]))
 
     def count(self, query: FeedQuery) -> int:
         """How many articles a feed holds in all."""
@@ -213,7 +216,14 @@ class SQLiteStore:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [(r[0], r[1]) for r in self._db.execute(sql, params)]
+        return self._tuples(sql, params)
+
+    def _tuples(self, sql: str, params: list[Any]) -> list[Any]:
+        """Rows as plain tuples: many times faster to read in bulk than sqlite3.Row."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        rows: list[Any] = cursor.execute(sql, params).fetchall()
+        return rows
 
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""
@@ -403,6 +413,14 @@ class SQLiteStore:
                 Tag(t["family"], t["term"], t["label"], t["score"], bool(t["passed"]), found)
             )
         return [TaggedArticle(_article(r), tuple(tags[r["id"]])) for r in rows]
+
+
+_ROW = "a.id, a.published, a.updated, a.language, a.seq, a.revision"
+
+
+def _entry_rows(rows: list[Any]) -> list[EntryRow]:
+    parse = datetime.fromisoformat
+    return [EntryRow(r[0], parse(r[1]), parse(r[2]), r[3], r[4], r[5]) for r in rows]
 
 
 def _key(query: FeedQuery) -> str:
