@@ -168,6 +168,7 @@ class Portal:
     page_calls_api: bool = True  # False: a changed portal whose page never calls the API
     wrong_hash: bool = False  # True: the page computes a hash the API does not accept
     withheld: set[tuple[int, str]] = field(default_factory=set)  # (id, language) not out yet
+    edited: dict[tuple[int, str], str] = field(default_factory=dict)  # (id, language): body
     hits: Counter[str] = field(default_factory=Counter)
     seeds: dict[str, dict[str, Any]] = field(default_factory=dict)
     _numbers: Any = field(default_factory=lambda: count(1))
@@ -258,7 +259,7 @@ class Portal:
         """One listing item in this portal's shape: 7102 has only a teaser, 7103 a picture
         and its date spelled `publishedDate`, 7104 a slug and no id."""
         text = ARTICLES[number][lang]
-        body = text.get("teaser", text["body"])
+        body = self.edited.get((number, lang), text.get("teaser", text["body"]))
         if self.shape == "bare":
             return {
                 "id": number,

@@ -377,3 +377,22 @@ def test_a_version_published_later_links_the_others_to_it(tmp_path: Path) -> Non
         ("ru", f"{page}?lang=ru"),
         ("en", f"{page}?lang=en"),
     ]
+
+
+def test_a_version_takes_the_new_tags_of_its_edited_first_version(tmp_path: Path) -> None:
+    stand_in = Portal(tokens=False)
+    with running(stand_in.app()) as url:
+        site = portal_site(tmp_path, url, languages=["en", "ru"])
+        site.run_once()
+        assert "BR" not in {t.term for t in in_language(site, "ru")[RU_JAPAN].tags}
+        stand_in.edited[(7101, "en")] = (
+            "<p>Kazakhstan and Japan discussed green hydrogen with partners from Brazil, "
+            "Ministry of Foreign Affairs of the Republic of Kazakhstan reports.</p>"
+        )
+        (report,) = site.run_once(NOW + timedelta(hours=1))
+    # The English listing changed; the Russian one did not, yet its version follows.
+    assert report.outcomes[Outcome.EDITED] == 1 and report.outcomes[Outcome.RETAGGED] == 1
+    assert "BR" in {t.term for t in in_language(site, "ru")[RU_JAPAN].passed("country")}
+
+
+RU_JAPAN = "Казахстан и Япония обсудили проекты зелёного водорода"

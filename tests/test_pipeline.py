@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from herald.models import Article, TaggedArticle
 from herald.store import FeedQuery
 from herald.update import Outcome
 
@@ -285,3 +286,30 @@ def test_feed_updated_is_newest_entry_not_the_run_time(site: Site) -> None:
 def _mkdir(path: Path) -> Path:
     path.mkdir()
     return path
+
+
+def test_a_grown_listing_makes_only_its_new_entries(site: Site, listing: Path) -> None:
+    site.run_once()
+    listing.write_text(
+        "11.03.2026, 09:05 12\n"
+        "Kazakhstan and Mongolia Review Transit Cooperation\n"
+        "Delegations from Astana and Ulaanbaatar met to review rail transit.\n"
+        + SAMPLE.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    pipeline = site.pipeline()
+    made: list[str] = []
+    classify = pipeline.classifier.classify
+
+    def counted(article: Article) -> TaggedArticle:
+        made.append(article.title)
+        return classify(article)
+
+    pipeline.classifier.classify = counted  # type: ignore[method-assign]
+    try:
+        (report,) = pipeline.run_once(NOW + timedelta(hours=1))
+    finally:
+        pipeline.store.close()
+    assert dict(report.outcomes) == {Outcome.UNCHANGED: 9, Outcome.NEW: 1}
+    assert made == ["Kazakhstan and Mongolia Review Transit Cooperation"]
+    assert (site.feeds / "countries" / "mn.atom").exists()

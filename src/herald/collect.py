@@ -95,8 +95,11 @@ def collect(
     modified = False
     for number, language in enumerate(editions):
         edition = source if number == 0 else source.model_copy(update={"language": language})
+        # A version takes the tags of its first version: when that edition changed, the
+        # others are read whole even if their bytes did not change.
+        whole = number > 0 and modified
         try:
-            items, not_modified = _read_listing(edition, kind, reader, store, found)
+            items, not_modified = _read_listing(edition, kind, reader, store, found, whole=whole)
         except HeraldError as exc:
             if number == 0:
                 raise
@@ -120,9 +123,16 @@ def _as_edition(item: RawItem, language: str, *, primary: bool) -> RawItem:
 
 
 def _read_listing(
-    source: SourceSettings, kind: SourceKind, reader: _Reader, store: Store, found: Collected
+    source: SourceSettings,
+    kind: SourceKind,
+    reader: _Reader,
+    store: Store,
+    found: Collected,
+    *,
+    whole: bool = False,
 ) -> tuple[list[RawItem], bool]:
-    """The items of every page of one listing, and whether its first page was unchanged."""
+    """The items of every page of one listing, and whether its first page was unchanged;
+    `whole` reads and parses it even so (no conditional GET, no digest)."""
     headers = kind.headers(source)
     url: str | None = kind.first_url(source)
     seen: set[str] = set()
@@ -131,7 +141,7 @@ def _read_listing(
         if url is None or url in seen:
             break
         seen.add(url)
-        known = store.validators(url) if page == 0 else None
+        known = store.validators(url) if page == 0 and not whole else None
         try:
             fetched = reader.fetch(url, headers, known)
             if fetched.not_modified:

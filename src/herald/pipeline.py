@@ -6,7 +6,7 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from herald import __version__
@@ -19,7 +19,7 @@ from herald.fetch import Fetcher
 from herald.fetch.browser import Browser
 from herald.models import Article, ParseProblem, RawItem, TaggedArticle
 from herald.normalize import normalize
-from herald.normalize.identity import first_of_each, resolve_ids
+from herald.normalize.identity import article_id, first_of_each, resolve_ids
 from herald.publish import Publisher
 from herald.settings import Settings, SourceSettings
 from herald.store import Store
@@ -140,24 +140,34 @@ class Pipeline:
         problems: Sequence[ParseProblem],
         now: datetime,
     ) -> SourceReport:
-        """Normalize, classify and store raw items."""
+        """Normalize, classify and store raw items; an item made into an article before,
+        from the same raw item read the same way, is unchanged and is not made again."""
         report = SourceReport(source.id)
         for problem in problems:
             report.problems.append(problem.describe(source.id))
             log.warning("%s", report.problems[-1])
+        items, digests, unchanged = self._changed_items(source, items)
+        if unchanged:
+            report.outcomes[Outcome.UNCHANGED] += unchanged
         articles: list[Article] = []
+        made: list[tuple[Article, str]] = []
         for raw in items:
             if raw.note:
                 where = f", line {raw.line}" if raw.line is not None else ""
                 log.warning('source "%s"%s: %s', source.id, where, raw.note)
             try:
-                articles.append(normalize(raw, source.id, source.timezone, source.language))
+                article = normalize(raw, source.id, source.timezone, source.language)
+                articles.append(article)
+                made.append((article, digests[id(raw)]))
             except ValueError as exc:  # one bad item never stops the others
                 report.problems.append(ParseProblem(raw.line, str(exc)).describe(source.id))
                 log.warning("%s", report.problems[-1])
         with self.store.transaction():
             known = self.store.known(source.id, {a.published for a in articles})
-            articles = first_of_each(resolve_ids(articles, known))
+            resolved = resolve_ids(articles, known)
+            # An edited title keeps the earlier id: the article is stored under that one.
+            stored_as = {a.id: r.id for a, r in zip(articles, resolved, strict=True)}
+            articles = first_of_each(resolved)
             firsts = {f for a in articles if (f := first_version_of(a)) is not None}
             stored = self.store.get_many([*(a.id for a in articles), *firsts])
             tagged: dict[str, TaggedArticle] = {}
@@ -173,6 +183,7 @@ class Pipeline:
                 if decision.article is not None:
                     self.store.put(decision.article, now)
                 report.outcomes[decision.outcome] += 1
+            self.store.save_raw_digests((stored_as[a.id], digest) for a, digest in made)
             self.store.record_fetch(source.id, now, "; ".join(report.problems) or None)
         log.info(
             'source "%s": %s',
@@ -181,6 +192,33 @@ class Pipeline:
             or "no entries",
         )
         return report
+
+    def _changed_items(
+        self, source: SourceSettings, items: Sequence[RawItem]
+    ) -> tuple[list[RawItem], dict[int, str], int]:
+        """The items that are not exactly what an article was last made from, their digests
+        (by `id()` of the item), and how many were left out as unchanged. A language
+        version whose first version changed is kept, to take that version's tags."""
+        reading = self.reading(source)
+        # Where an item stands in the listing (its line, and the note on a split entry that
+        # names lines) is not what it says: a grown listing moves every line, changing no
+        # article.
+        digests = {
+            id(raw): hashlib.sha256(
+                (reading + repr(replace(raw, line=None, note=None))).encode()
+            ).hexdigest()
+            for raw in items
+        }
+        ids = [article_id(source.id, raw.key) for raw in items]
+        known = self.store.raw_digests(ids)
+        changed = {i for raw, i in zip(items, ids, strict=True) if known.get(i) != digests[id(raw)]}
+        kept = [
+            raw
+            for raw, i in zip(items, ids, strict=True)
+            if i in changed
+            or (raw.group_key is not None and article_id(source.id, raw.group_key) in changed)
+        ]
+        return kept, digests, len(items) - len(kept)
 
     def record_failure(self, source: SourceSettings, error: str, now: datetime) -> SourceReport:
         """Note a source that could not be read; its stored articles stay as they were."""

@@ -116,6 +116,12 @@ class Store(Protocol):
     def save_validators(self, url: str, validators: Validators) -> None:
         """Remember the ETag and Last-Modified a server sent with a URL."""
 
+    def raw_digests(self, ids: Iterable[str]) -> dict[str, str]:
+        """The digest of the raw item each of these articles was last made from."""
+
+    def save_raw_digests(self, digests: Iterable[tuple[str, str]]) -> None:
+        """Remember (article id, digest) of the raw items articles were made from."""
+
     def generation(self) -> int:
         """A number that every write changing a published document increases."""
 

@@ -112,4 +112,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX tags_by_time ON tags (family, term, passed, published, article_id);
     CREATE INDEX articles_by_source_arrival ON articles (source_id, seq);
     """,
+    # 10: a digest of the raw item an article was last made from (with what made it), so
+    # that re-reading a grown listing normalizes and classifies only what is new or changed.
+    """
+    ALTER TABLE articles ADD COLUMN raw_digest TEXT;
+    """,
 )

@@ -281,6 +281,24 @@ class SQLiteStore:
                     [url, validators.etag, validators.last_modified, validators.digest],
                 )
 
+    def raw_digests(self, ids: Iterable[str]) -> dict[str, str]:
+        """The digest of the raw item each of these articles was last made from."""
+        wanted = list(ids)
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, raw_digest FROM articles WHERE id IN ({marks})"
+            found.update((i, d) for i, d in self._tuples(sql, chunk) if d is not None)
+        return found
+
+    def save_raw_digests(self, digests: Iterable[tuple[str, str]]) -> None:
+        """Remember (article id, digest) of the raw items articles were made from."""
+        with self.transaction():
+            self._db.executemany(
+                "UPDATE articles SET raw_digest = ? WHERE id = ?", [(d, i) for i, d in digests]
+            )
+
     def generation(self) -> int:
         """A number that every write changing a published document increases."""
         value: int = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[
