@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -196,3 +197,46 @@ def test_an_archive_page_from_kept_entries_is_the_page_rendered_whole(tmp_path: 
         store.close()
     assert len(view.entries) == 100
     assert (site.feeds / "archive" / "all" / "1.atom").read_bytes() == render_atom(view)
+
+
+def test_a_publish_reads_only_the_feeds_that_changed(tmp_path: Path) -> None:
+    rounds = tmp_path / "rounds.txt"
+    other = tmp_path / "other.txt"
+    rounds.write_text(numbered_listing(120), encoding="utf-8")
+    other.write_text(numbered_listing(230, first=500), encoding="utf-8")
+    sources = [bulletin_source(rounds, "rounds"), bulletin_source(other, "other")]
+    site = Site(tmp_path, write_config(tmp_path, sources))
+    site.run_once()
+    rounds.write_text(numbered_listing(130), encoding="utf-8")
+    pipeline = site.pipeline()
+    read: list[FeedQuery] = []
+    revisions = pipeline.store.revisions
+
+    def counted(query: FeedQuery, *args: Any, **kwargs: Any) -> list[tuple[int, int]]:
+        read.append(query)
+        return revisions(query, *args, **kwargs)
+
+    pipeline.store.revisions = counted  # type: ignore[method-assign]
+    try:
+        pipeline.run_once(NOW + timedelta(hours=1))
+    finally:
+        pipeline.store.close()
+    feeds = {(q.source_id, q.family) for q in read}
+    assert ("rounds", None) in feeds and (None, None) in feeds
+    assert ("other", None) not in feeds  # its archive is as it was: not even read
+    assert len(ids(site.feeds / "sources" / "other.atom")) == 50
+    assert (site.feeds / "archive" / "sources" / "other" / "3.atom").exists()
+    # ... and what it left is what a publish of everything from the same store writes.
+    fresh_folder = tmp_path / "fresh"
+    (fresh_folder / "var").mkdir(parents=True)
+    shutil.copy(site.folder / "var" / "herald.sqlite", fresh_folder / "var" / "herald.sqlite")
+    fresh = Site(fresh_folder, write_config(fresh_folder, sources))
+    pipeline = fresh.pipeline()
+    try:
+        pipeline.publish()
+    finally:
+        pipeline.store.close()
+    kept = {k: v[0] for k, v in site.snapshot().items() if not k.startswith(".")}
+    made = {k: v[0] for k, v in fresh.snapshot().items() if not k.startswith(".")}
+    assert sorted(kept) == sorted(made)
+    assert [path for path in kept if kept[path] != made[path]] == []

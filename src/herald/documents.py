@@ -14,12 +14,14 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
 from herald import __version__
 from herald.classify.topics import TopicRules
 from herald.models import TaggedArticle
+from herald.publish import Publisher
 from herald.render.atom import atom_document, atom_entry, for_feed, render_atom
 from herald.render.discovery import FeedGroup, FeedSummary, render_index, render_opml
 from herald.render.feeds import FeedSpec, feed_specs
@@ -38,7 +40,7 @@ from herald.render.view import (
     newest_first,
 )
 from herald.settings import Settings
-from herald.store import Store
+from herald.store import FeedQuery, Store
 from herald.translate.texts import Translator, field_payload
 
 GROUPS = (
@@ -59,11 +61,41 @@ KEPT_ENTRIES = 20_000  # entries' Atom bytes kept during a publish: about 70 MB
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A file to publish; `render` is called only when the fingerprint is not current."""
+    """A file to publish; `render` is called only when the fingerprint is not current.
+
+    A `record` is no file but a line of the publisher's bookkeeping: `path` names it and
+    `fingerprint` is its value.
+    """
 
     path: str
     fingerprint: str | None
     render: Callable[[], bytes]
+    record: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRecord:
+    """What a publish knew of one feed: up to which store generation its documents are
+    current, under which context, and what the index shows of it."""
+
+    generation: int
+    total: int
+    updated: datetime | None
+    context: str
+
+    def text(self) -> str:
+        """The record as one line of the manifest."""
+        updated = self.updated.isoformat() if self.updated else "-"
+        return f"{self.generation} {self.total} {updated} {self.context}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> FeedRecord | None:
+        """A record from its line, or None for a missing or foreign one."""
+        parts = (text or "").split(" ")
+        if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
+            return None
+        updated = None if parts[2] == "-" else datetime.fromisoformat(parts[2])
+        return cls(int(parts[0]), int(parts[1]), updated, parts[3])
 
 
 def _fingerprint(*parts: Any) -> str:
@@ -123,6 +155,9 @@ class _Site:
     fallback: Any  # datetime: the store's newest update, for empty feeds
     translator: Translator | None
     cache: EntryCache
+    published: Publisher | None  # what the last publish left, to skip unchanged feeds
+    generation: int  # the store's generation this publish reflects
+    changes: dict[str, int]  # the generation at which each feed last changed
 
     def view(
         self,
@@ -217,6 +252,42 @@ def _archive_page(
     return atom_document(head, (for_feed(data, language, head) for language, data in entries))
 
 
+def _feed_key(query: FeedQuery) -> str:
+    """The key under which the store notes a feed's changes."""
+    if query.family is not None:
+        return f"{query.family}:{query.term}"
+    return f"source:{query.source_id}" if query.source_id is not None else "all"
+
+
+def _kept(
+    site: _Site, spec: FeedSpec, record_name: str, context: str, prefix: str
+) -> tuple[FeedRecord, list[Document]] | None:
+    """A feed's record and documents as the last publish left them, when nothing in the
+    feed changed since and every one of its files is still there; else None."""
+    if site.published is None:
+        return None
+    record = FeedRecord.parse(site.published.noted(record_name))
+    if record is None or record.context != context:
+        return None
+    if site.changes.get(_feed_key(spec.query), 0) > record.generation:
+        return None
+    pages = (
+        record.total // ARCHIVE_PAGE + 1 if record.total > site.settings.feeds.max_entries else 0
+    )
+    paths = [f"{prefix}{spec.path}{suffix}" for suffix, _ in FORMATS]
+    paths += [f"{prefix}{archive_path(spec.path, page)}.atom" for page in range(1, pages + 1)]
+    marks = [site.published.current(path) for path in paths]
+    if any(mark is None for mark in marks):
+        return None
+    kept = [Document(p, m, _no_file) for p, m in zip(paths, marks, strict=True)]
+    return replace(record, generation=site.generation), kept
+
+
+def _no_file() -> bytes:
+    """The render of a document known current: never called."""
+    raise AssertionError("a document known to be current was rendered")
+
+
 def editions(translator: Translator | None, settings: Settings) -> list[Edition]:
     """The original tree, then one per target language of the translator and one per other
     language the sources publish in themselves, each knowing the others."""
@@ -235,14 +306,29 @@ def editions(translator: Translator | None, settings: Settings) -> list[Edition]
 
 
 def documents(
-    settings: Settings, store: Store, topics: TopicRules, translator: Translator | None = None
+    settings: Settings,
+    store: Store,
+    topics: TopicRules,
+    translator: Translator | None = None,
+    published: Publisher | None = None,
 ) -> Iterator[Document]:
-    """Every document of every edition, or nothing while the store is empty."""
+    """Every document of every edition, or nothing while the store is empty. With what the
+    last publish left (`published`), a feed that did not change since is not read at all:
+    its documents are named with the fingerprints they were published with."""
     fallback = store.newest_update()
     if fallback is None:
         return
-    names = {s.id: s.name for s in settings.sources}
-    site = _Site(settings, store, names, fallback, translator, EntryCache(KEPT_ENTRIES))
+    site = _Site(
+        settings,
+        store,
+        {s.id: s.name for s in settings.sources},
+        fallback,
+        translator,
+        EntryCache(KEPT_ENTRIES),
+        published,
+        store.generation(),
+        store.feed_changes(),
+    )
     organizations = [
         (slug, store.label("organization", slug)) for slug in store.terms("organization")
     ]
@@ -276,6 +362,15 @@ def _edition(
     summaries: dict[str, list[FeedSummary]] = {slug: [] for slug, _ in GROUPS}
     archived: list[tuple[int, Document]] = []
     for spec in (replace(s, query=edition.query(s.query)) for s in specs):
+        listed = summaries[spec.path.split("/")[0]]
+        record_name = f":feed {prefix}{spec.path}"
+        kept = _kept(site, spec, record_name, context, prefix)
+        if kept is not None:
+            record, unchanged = kept
+            yield from unchanged
+            yield Document(record_name, record.text(), _no_file, record=True)
+            listed.append(FeedSummary(spec.name, prefix + spec.path, record.total, record.updated))
+            continue
         # Every article of the feed by arrival: one query, read once, cut into pages.
         members = store.revisions(spec.query, by_arrival=True)
         total = len(members)
@@ -316,15 +411,12 @@ def _edition(
                 ),
             )
             archived.append((chunk[-1][0] if chunk else 0, document))
-        summaries[spec.path.split("/")[0]].append(
-            # The feed's own <updated>: the newest change among the entries it shows.
-            FeedSummary(
-                spec.name,
-                prefix + spec.path,
-                total,
-                max((row.updated for row in shown), default=None),
-            )
-        )
+        # The feed's own <updated>: the newest change among the entries it shows.
+        updated = max((row.updated for row in shown), default=None)
+        listed.append(FeedSummary(spec.name, prefix + spec.path, total, updated))
+        if total:  # an empty feed shows the store's newest update, so it is not kept
+            record = FeedRecord(site.generation, total, updated, context)
+            yield Document(record_name, record.text(), _no_file, record=True)
     # Archive pages in the order their entries arrived, so that the entries a page shares
     # with the pages of other feeds were rendered recently and are still kept.
     yield from (document for _, document in sorted(archived, key=lambda pair: pair[0]))

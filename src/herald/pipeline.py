@@ -244,9 +244,14 @@ class Pipeline:
             return report
         paths = []
         topics = self.classifier.topic_rules
-        for document in documents(self.settings, self.store, topics, self.translator):
+        for document in documents(
+            self.settings, self.store, topics, self.translator, self.publisher
+        ):
             paths.append(document.path)
             mark = document.fingerprint
+            if document.record:
+                self.publisher.note(document.path, mark or "")
+                continue
             if mark is not None and self.publisher.is_current(document.path, mark):
                 continue
             report.rendered += 1

@@ -29,6 +29,15 @@ class Publisher(Protocol):
     def published_state(self) -> str | None:
         """The `state` of the last complete publish, if every file of it is still there."""
 
+    def current(self, path: str) -> str | None:
+        """The fingerprint `path` was published with, if it is still there."""
+
+    def note(self, name: str, value: str) -> None:
+        """Keep a line of this publish's own bookkeeping (`name` starts with ":")."""
+
+    def noted(self, name: str) -> str | None:
+        """A line the last complete publish kept."""
+
 
 class DirectoryPublisher:
     """Writes into a local directory that a web server serves.
@@ -93,7 +102,7 @@ class DirectoryPublisher:
         keep = sorted(set(keep))
         manifest = self._manifest()
         earlier = self._read_manifest()
-        removed = sorted(set(earlier) - set(keep) - {STATE})
+        removed = sorted(p for p in set(earlier) - set(keep) if not p.startswith(":"))
         for path in removed:
             with contextlib.suppress(FileNotFoundError):
                 self._target(path).unlink()
@@ -115,9 +124,24 @@ class DirectoryPublisher:
         """The `state` of the last complete publish, if every file of it is still there."""
         earlier = self._read_manifest()
         state = earlier.pop(STATE, None)
-        if state is None or not all(self._target(path).is_file() for path in earlier):
+        files = (path for path in earlier if not path.startswith(":"))
+        if state is None or not all(self._target(path).is_file() for path in files):
             return None
         return state
+
+    def current(self, path: str) -> str | None:
+        """The fingerprint `path` was published with, if it is still there."""
+        mark = self._manifest().get(path)
+        return mark if mark and self._target(path).is_file() else None
+
+    def note(self, name: str, value: str) -> None:
+        """Keep a line of this publish's own bookkeeping (`name` starts with ":")."""
+        assert name.startswith(":")
+        self._manifest()[name] = value
+
+    def noted(self, name: str) -> str | None:
+        """A line the last complete publish kept."""
+        return self._manifest().get(name)
 
     def _manifest(self) -> dict[str, str]:
         if self._fingerprints is None:

@@ -125,6 +125,10 @@ class Store(Protocol):
     def generation(self) -> int:
         """A number that every write changing a published document increases."""
 
+    def feed_changes(self) -> dict[str, int]:
+        """The generation at which each feed last changed, by key: "all", "source:<id>",
+        "<family>:<term>"."""
+
     def session(self, source_id: str) -> Session | None:
         """The session headers kept for a source."""
 

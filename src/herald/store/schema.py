@@ -117,4 +117,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN raw_digest TEXT;
     """,
+    # 11: the generation at which each feed last changed ("all", "source:<id>",
+    # "<family>:<term>"), so a publish looks only at the feeds that did.
+    """
+    CREATE TABLE feed_changes (
+        feed       TEXT PRIMARY KEY,
+        generation INTEGER NOT NULL
+    );
+    """,
 )

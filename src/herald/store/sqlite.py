@@ -150,13 +150,18 @@ class SQLiteStore:
                     a.note,
                 ],
             )
+            touched = [a.id]
             if a.group is not None:
                 # The other versions link to this one: their documents render again.
-                self._db.execute(
-                    "UPDATE articles SET revision = revision + 1 WHERE grp = ? AND id != ?",
-                    [a.group, a.id],
+                siblings = self._tuples(
+                    "SELECT id FROM articles WHERE grp = ? AND id != ?", [a.group, a.id]
                 )
-            self._changed()
+                touched += [row[0] for row in siblings]
+                self._db.executemany(
+                    "UPDATE articles SET revision = revision + 1 WHERE id = ?",
+                    [(i,) for i in touched[1:]],
+                )
+            leaving = self._feeds_of([a.id])  # the feeds it may leave change too
             self._db.execute("DELETE FROM tags WHERE article_id = ?", [a.id])
             seq = self._db.execute("SELECT seq FROM articles WHERE id = ?", [a.id]).fetchone()[0]
             self._db.executemany(
@@ -177,6 +182,7 @@ class SQLiteStore:
                     for t in tagged.tags
                 ],
             )
+            self._changed(touched, leaving)
 
     def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
         """A feed's newest articles by `published`, at most `limit`, as feeds show them:
@@ -306,8 +312,38 @@ class SQLiteStore:
         ]
         return value
 
-    def _changed(self) -> None:
+    def feed_changes(self) -> dict[str, int]:
+        """The generation at which each feed last changed, by key: "all", "source:<id>",
+        "<family>:<term>"."""
+        return dict(self._tuples("SELECT feed, generation FROM feed_changes", []))
+
+    def _changed(self, ids: list[str], also: set[str] | None = None) -> None:
+        """Start a new generation, and note it on every feed that holds these articles
+        (and on the feeds in `also`)."""
         self._db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        feeds = self._feeds_of(ids) | (also or set())
+        self._db.executemany(
+            "INSERT INTO feed_changes VALUES (?, (SELECT value FROM meta WHERE key = 'generation'))"
+            " ON CONFLICT (feed) DO UPDATE SET generation = excluded.generation",
+            [(feed,) for feed in sorted(feeds)],
+        )
+
+    def _feeds_of(self, ids: list[str]) -> set[str]:
+        """The keys of the feeds that hold these articles."""
+        feeds = {"all"}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            feeds.update(
+                row[0]
+                for row in self._tuples(
+                    f"SELECT 'source:' || source_id FROM articles WHERE id IN ({marks})"
+                    f" UNION SELECT family || ':' || term FROM tags"
+                    f" WHERE article_id IN ({marks}) AND passed",
+                    [*chunk, *chunk],
+                )
+            )
+        return feeds
 
     def session(self, source_id: str) -> Session | None:
         """The session headers kept for a source."""
@@ -380,11 +416,11 @@ class SQLiteStore:
                 "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
                 [(h, f, target, engine, text, _iso(now)) for h, f, text in rows],
             )
+            ids = sorted(set(article_ids))
             self._db.executemany(
-                "UPDATE articles SET revision = revision + 1 WHERE id = ?",
-                [(i,) for i in sorted(set(article_ids))],
+                "UPDATE articles SET revision = revision + 1 WHERE id = ?", [(i,) for i in ids]
             )
-            self._changed()
+            self._changed(ids)
 
     def pending_pings(self, add: Iterable[str] = ()) -> list[str]:
         """Feeds still to announce to the WebSub hub, after adding `add`."""
