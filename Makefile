@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config/herald.toml
 
-.PHONY: install run test check once clean
+.PHONY: install run test check once clean bench
 
 install: $(STAMP)
 
@@ -28,6 +28,12 @@ check: install
 	$(BIN)/ruff check src tests benchmarks run_scheduler.py
 	$(BIN)/ruff format --check src tests benchmarks run_scheduler.py
 	$(BIN)/mypy
+
+# Benchmarks (minutes; not tests): the tables in README.md's Performance section.
+bench: install
+	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) var

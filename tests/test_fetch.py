@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from collections import Counter
@@ -16,6 +17,7 @@ from starlette.routing import Route
 
 from herald.errors import SourceError
 from herald.fetch import DefaultFetcher, HttpFetcher
+from herald.fetch.files import read_file
 from herald.models import Fetched, Validators
 from herald.parse.text import decode_text, detect_encoding
 from herald.settings import FetchSettings
@@ -136,6 +138,22 @@ def test_local_files(tmp_path: Path) -> None:
         fetcher().fetch(str(tmp_path))
     with pytest.raises(SourceError, match="file not found"):
         fetcher().fetch(str(tmp_path / "none.txt"))
+
+
+def test_local_files_have_their_own_limit_and_must_be_regular(tmp_path: Path) -> None:
+    """A local listing may be larger than an HTTP body (a year of bulletins), but not
+    endless: the limit is its own, and devices and pipes are refused, never read."""
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 3000)
+    assert len(read_file(str(big), 4096).content) == 3000
+    with pytest.raises(SourceError, match=r"over the 2048 byte limit for local files"):
+        read_file(str(big), 2048)
+    with pytest.raises(SourceError, match="not a regular file"):
+        read_file("/dev/zero", 2048)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(SourceError, match="not a regular file"):
+        read_file(str(fifo), 2048)  # would wait forever for a writer if it were opened
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ def open_pipeline(loaded: Loaded, store: Store | None = None) -> Pipeline:
         loaded.classifier,
         DefaultFetcher(
             HttpFetcher(settings.fetch, f"Herald/{__version__} (+{settings.site.base_url})"),
-            settings.fetch.max_bytes,
+            settings.fetch.max_file_bytes,
         ),
         DirectoryPublisher(settings.paths.output),
         loaded.translator,

@@ -108,7 +108,8 @@ class FetchSettings(_Section):
 
     timeout: float = Field(default=30.0, gt=0, description="whole response, seconds")
     connect_timeout: float = Field(default=10.0, gt=0)
-    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)  # an HTTP body
+    max_file_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)  # a local listing
     max_redirects: int = Field(default=5, ge=0)
     retries: int = Field(default=3, ge=0, le=10)
     backoff: float = Field(default=1.0, ge=0, description="first retry delay, doubled each time")
