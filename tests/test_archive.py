@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -208,24 +208,39 @@ def test_a_publish_reads_only_the_feeds_that_changed(tmp_path: Path) -> None:
     site = Site(tmp_path, write_config(tmp_path, sources))
     site.run_once()
     rounds.write_text(numbered_listing(130), encoding="utf-8")
-    pipeline = site.pipeline()
-    read: list[FeedQuery] = []
-    revisions = pipeline.store.revisions
 
-    def counted(query: FeedQuery, *args: Any, **kwargs: Any) -> list[tuple[int, int]]:
-        read.append(query)
-        return revisions(query, *args, **kwargs)
+    def publish_reading(now: datetime) -> dict[tuple[str | None, str | None], int]:
+        """Run, and say from which arrival number on each feed's articles were read."""
+        pipeline = site.pipeline()
+        read: dict[tuple[str | None, str | None], int] = {}
+        revisions = pipeline.store.revisions
 
-    pipeline.store.revisions = counted  # type: ignore[method-assign]
-    try:
-        pipeline.run_once(NOW + timedelta(hours=1))
-    finally:
-        pipeline.store.close()
-    feeds = {(q.source_id, q.family) for q in read}
-    assert ("rounds", None) in feeds and (None, None) in feeds
-    assert ("other", None) not in feeds  # its archive is as it was: not even read
+        def counted(query: FeedQuery, *args: Any, **kwargs: Any) -> list[tuple[int, int]]:
+            if kwargs.get("by_arrival"):
+                read[(query.source_id, query.family)] = kwargs.get("since", 0)
+            return revisions(query, *args, **kwargs)
+
+        pipeline.store.revisions = counted  # type: ignore[method-assign]
+        try:
+            pipeline.run_once(now)
+        finally:
+            pipeline.store.close()
+        return read
+
+    # Ten new entries: the feeds that grew are read from their last archive page on.
+    read = publish_reading(NOW + timedelta(hours=1))
+    assert read[("rounds", None)] > 1 and read[(None, None)] > 1
+    assert ("other", None) not in read  # its archive is as it was: not even read
     assert len(ids(site.feeds / "sources" / "other.atom")) == 50
     assert (site.feeds / "archive" / "sources" / "other" / "3.atom").exists()
+    # An old entry edited: its feeds are read whole.
+    rounds.write_text(
+        numbered_listing(130).replace("round 3 of consultations", "round 3 (edited) of talks"),
+        encoding="utf-8",
+    )
+    assert "(edited)" in rounds.read_text(encoding="utf-8")
+    read = publish_reading(NOW + timedelta(hours=2))
+    assert read[("rounds", None)] == 0 and read[(None, None)] == 0
     # ... and what it left is what a publish of everything from the same store writes.
     fresh_folder = tmp_path / "fresh"
     (fresh_folder / "var").mkdir(parents=True)

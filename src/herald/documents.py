@@ -14,13 +14,13 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
 from herald import __version__
 from herald.classify.topics import TopicRules
 from herald.models import TaggedArticle
+from herald.previous import FeedRecord, Keep, archive_pages, feed_key, what_to_keep
 from herald.publish import Publisher
 from herald.render.atom import atom_document, atom_entry, for_feed, render_atom
 from herald.render.discovery import FeedGroup, FeedSummary, render_index, render_opml
@@ -40,7 +40,7 @@ from herald.render.view import (
     newest_first,
 )
 from herald.settings import Settings
-from herald.store import FeedQuery, Store
+from herald.store import Store
 from herald.translate.texts import Translator, field_payload
 
 GROUPS = (
@@ -71,31 +71,6 @@ class Document:
     fingerprint: str | None
     render: Callable[[], bytes]
     record: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class FeedRecord:
-    """What a publish knew of one feed: up to which store generation its documents are
-    current, under which context, and what the index shows of it."""
-
-    generation: int
-    total: int
-    updated: datetime | None
-    context: str
-
-    def text(self) -> str:
-        """The record as one line of the manifest."""
-        updated = self.updated.isoformat() if self.updated else "-"
-        return f"{self.generation} {self.total} {updated} {self.context}"
-
-    @classmethod
-    def parse(cls, text: str | None) -> FeedRecord | None:
-        """A record from its line, or None for a missing or foreign one."""
-        parts = (text or "").split(" ")
-        if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
-            return None
-        updated = None if parts[2] == "-" else datetime.fromisoformat(parts[2])
-        return cls(int(parts[0]), int(parts[1]), updated, parts[3])
 
 
 def _fingerprint(*parts: Any) -> str:
@@ -157,7 +132,7 @@ class _Site:
     cache: EntryCache
     published: Publisher | None  # what the last publish left, to skip unchanged feeds
     generation: int  # the store's generation this publish reflects
-    changes: dict[str, int]  # the generation at which each feed last changed
+    changes: dict[str, tuple[int, int]]  # per feed: when it last changed, and not by growing
 
     def view(
         self,
@@ -252,35 +227,98 @@ def _archive_page(
     return atom_document(head, (for_feed(data, language, head) for language, data in entries))
 
 
-def _feed_key(query: FeedQuery) -> str:
-    """The key under which the store notes a feed's changes."""
-    if query.family is not None:
-        return f"{query.family}:{query.term}"
-    return f"source:{query.source_id}" if query.source_id is not None else "all"
+def _feed(
+    site: _Site, spec: FeedSpec, edition: Edition, context: str
+) -> tuple[list[Document], list[tuple[int, Document]], FeedSummary]:
+    """One feed's documents in one tree: its current documents (and its record), its archive
+    pages (each with the arrival number it ends at), and what the index says of it.
+
+    What the last publish left is kept where it still holds (see herald.previous): a feed
+    nothing changed in is named, not read; one that only grew is read from its last
+    archive page on."""
+    store, max_entries, prefix = site.store, site.settings.feeds.max_entries, edition.prefix
+    record_name = f":feed {prefix}{spec.path}"
+    record = FeedRecord.parse(site.published.noted(record_name)) if site.published else None
+    keep = what_to_keep(record, context, site.changes.get(feed_key(spec.query)), max_entries)
+
+    def page_path(number: int) -> str:
+        return prefix + archive_path(spec.path, number)
+
+    if keep is Keep.EVERYTHING and record is not None:
+        paths = [f"{prefix}{spec.path}{suffix}" for suffix, _ in FORMATS]
+        paths += [
+            f"{page_path(n)}.atom" for n in range(1, archive_pages(record.total, max_entries) + 1)
+        ]
+        kept = _as_published(site, paths)
+        if kept is not None:
+            again = replace(record, generation=site.generation)
+            kept.append(Document(record_name, again.text(), _no_file, record=True))
+            return (
+                kept,
+                [],
+                FeedSummary(spec.name, prefix + spec.path, record.total, record.updated),
+            )
+    first, since = 1, 0  # the first archive page looked at, and its first arrival number
+    documents: list[Document] = []
+    if keep is Keep.FULL_PAGES and record is not None:
+        full_pages = archive_pages(record.total, max_entries) - 1
+        full = _as_published(site, [f"{page_path(n)}.atom" for n in range(1, full_pages + 1)])
+        if full is not None:
+            first, since = full_pages + 1, record.tail
+            documents += full
+    # The feed's articles by arrival, from its first page looked at: one query, cut in pages.
+    members = store.revisions(spec.query, by_arrival=True, since=since)
+    total = (first - 1) * ARCHIVE_PAGE + len(members)
+    pages = archive_pages(total, max_entries)
+    paging = Paging(complete=not pages, prev_archive=page_path(pages) if pages else None)
+    shown = store.newest_rows(spec.query, max_entries)
+    newest = [(row.seq, row.revision) for row in shown]
+    mark = _fingerprint(context, spec, paging, newest, None if newest else site.fallback)
+    current = _once(partial(_current, site, spec, paging, edition))
+    for suffix, render in FORMATS:
+        documents.append(
+            Document(f"{prefix}{spec.path}{suffix}", mark, partial(_render, render, current))
+        )
+    archived = []
+    for page in range(first, pages + 1):
+        offset = (page - first) * ARCHIVE_PAGE
+        chunk = members[offset : offset + ARCHIVE_PAGE]
+        page_paging = Paging(
+            archive=True,
+            current=prefix + spec.path,
+            prev_archive=page_path(page - 1) if page > 1 else None,
+            next_archive=page_path(page + 1) if page < pages else None,
+        )
+        document = Document(
+            f"{page_path(page)}.atom",
+            _fingerprint(context, spec, page_paging, chunk),
+            partial(
+                _archive_page,
+                site,
+                spec,
+                page_paging,
+                (chunk[0][0], chunk[-1][0]),
+                archive_path(spec.path, page),
+                edition,
+            ),
+        )
+        archived.append((chunk[-1][0], document))
+    # The feed's own <updated>: the newest change among the entries it shows.
+    updated = max((row.updated for row in shown), default=None)
+    if total:  # an empty feed shows the store's newest update, so it is never kept
+        last = members[(pages - first) * ARCHIVE_PAGE][0] if pages else 0
+        again = FeedRecord(site.generation, total, updated, context, last)
+        documents.append(Document(record_name, again.text(), _no_file, record=True))
+    return documents, archived, FeedSummary(spec.name, prefix + spec.path, total, updated)
 
 
-def _kept(
-    site: _Site, spec: FeedSpec, record_name: str, context: str, prefix: str
-) -> tuple[FeedRecord, list[Document]] | None:
-    """A feed's record and documents as the last publish left them, when nothing in the
-    feed changed since and every one of its files is still there; else None."""
-    if site.published is None:
-        return None
-    record = FeedRecord.parse(site.published.noted(record_name))
-    if record is None or record.context != context:
-        return None
-    if site.changes.get(_feed_key(spec.query), 0) > record.generation:
-        return None
-    pages = (
-        record.total // ARCHIVE_PAGE + 1 if record.total > site.settings.feeds.max_entries else 0
-    )
-    paths = [f"{prefix}{spec.path}{suffix}" for suffix, _ in FORMATS]
-    paths += [f"{prefix}{archive_path(spec.path, page)}.atom" for page in range(1, pages + 1)]
+def _as_published(site: _Site, paths: list[str]) -> list[Document] | None:
+    """The documents at `paths` as the last publish left them, or None if one is gone."""
+    assert site.published is not None
     marks = [site.published.current(path) for path in paths]
     if any(mark is None for mark in marks):
         return None
-    kept = [Document(p, m, _no_file) for p, m in zip(paths, marks, strict=True)]
-    return replace(record, generation=site.generation), kept
+    return [Document(path, mark, _no_file) for path, mark in zip(paths, marks, strict=True)]
 
 
 def _no_file() -> bytes:
@@ -343,7 +381,7 @@ def _edition(
     specs: list[FeedSpec],
     edition: Edition,
 ) -> Iterator[Document]:
-    settings, store = site.settings, site.store
+    settings = site.settings
     max_entries, prefix = settings.feeds.max_entries, edition.prefix
     # What every document shows besides its entries; a change re-renders everything.
     context = _fingerprint(
@@ -362,61 +400,10 @@ def _edition(
     summaries: dict[str, list[FeedSummary]] = {slug: [] for slug, _ in GROUPS}
     archived: list[tuple[int, Document]] = []
     for spec in (replace(s, query=edition.query(s.query)) for s in specs):
-        listed = summaries[spec.path.split("/")[0]]
-        record_name = f":feed {prefix}{spec.path}"
-        kept = _kept(site, spec, record_name, context, prefix)
-        if kept is not None:
-            record, unchanged = kept
-            yield from unchanged
-            yield Document(record_name, record.text(), _no_file, record=True)
-            listed.append(FeedSummary(spec.name, prefix + spec.path, record.total, record.updated))
-            continue
-        # Every article of the feed by arrival: one query, read once, cut into pages.
-        members = store.revisions(spec.query, by_arrival=True)
-        total = len(members)
-        # A feed longer than one document is archived whole, in pages by arrival order.
-        # The last page is never full, so a full page always has its successor to link
-        # to and never changes again, except when one of its own entries is edited.
-        pages = total // ARCHIVE_PAGE + 1 if total > max_entries else 0
-
-        def page_path(number: int, spec: FeedSpec = spec) -> str:
-            return prefix + archive_path(spec.path, number)
-
-        paging = Paging(complete=not pages, prev_archive=page_path(pages) if pages else None)
-        shown = store.newest_rows(spec.query, max_entries)
-        newest = [(row.seq, row.revision) for row in shown]
-        mark = _fingerprint(context, spec, paging, newest, None if newest else site.fallback)
-        current = _once(partial(_current, site, spec, paging, edition))
-        for suffix, render in FORMATS:
-            yield Document(f"{prefix}{spec.path}{suffix}", mark, partial(_render, render, current))
-        for page in range(1, pages + 1):
-            chunk = members[(page - 1) * ARCHIVE_PAGE : page * ARCHIVE_PAGE]
-            page_paging = Paging(
-                archive=True,
-                current=prefix + spec.path,
-                prev_archive=page_path(page - 1) if page > 1 else None,
-                next_archive=page_path(page + 1) if page < pages else None,
-            )
-            document = Document(
-                f"{page_path(page)}.atom",
-                _fingerprint(context, spec, page_paging, chunk),
-                partial(
-                    _archive_page,
-                    site,
-                    spec,
-                    page_paging,
-                    (chunk[0][0], chunk[-1][0]) if chunk else (0, -1),
-                    archive_path(spec.path, page),
-                    edition,
-                ),
-            )
-            archived.append((chunk[-1][0] if chunk else 0, document))
-        # The feed's own <updated>: the newest change among the entries it shows.
-        updated = max((row.updated for row in shown), default=None)
-        listed.append(FeedSummary(spec.name, prefix + spec.path, total, updated))
-        if total:  # an empty feed shows the store's newest update, so it is not kept
-            record = FeedRecord(site.generation, total, updated, context)
-            yield Document(record_name, record.text(), _no_file, record=True)
+        current, pages, summary = _feed(site, spec, edition, context)
+        yield from current
+        archived += pages
+        summaries[spec.path.split("/")[0]].append(summary)
     # Archive pages in the order their entries arrived, so that the entries a page shares
     # with the pages of other feeds were rendered recently and are still kept.
     yield from (document for _, document in sorted(archived, key=lambda pair: pair[0]))

@@ -92,11 +92,16 @@ class Store(Protocol):
         """How many articles a feed holds in all."""
 
     def revisions(
-        self, query: FeedQuery, limit: int | None = None, *, by_arrival: bool = False
+        self,
+        query: FeedQuery,
+        limit: int | None = None,
+        *,
+        by_arrival: bool = False,
+        since: int = 0,
     ) -> list[tuple[int, int]]:
         """(arrival number, revision) of a feed's articles, cheaply: the newest `limit` by
         `published` (as `articles` returns them), or all of them in the order they
-        arrived."""
+        arrived, from arrival number `since` on."""
 
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""
@@ -125,9 +130,10 @@ class Store(Protocol):
     def generation(self) -> int:
         """A number that every write changing a published document increases."""
 
-    def feed_changes(self) -> dict[str, int]:
-        """The generation at which each feed last changed, by key: "all", "source:<id>",
-        "<family>:<term>"."""
+    def feed_changes(self) -> dict[str, tuple[int, int]]:
+        """By feed key ("all", "source:<id>", "<family>:<term>"): the generation at which
+        the feed last changed, and at which it last changed other than by new articles
+        at its end."""
 
     def session(self, source_id: str) -> Session | None:
         """The session headers kept for a source."""

@@ -125,4 +125,11 @@ MIGRATIONS: tuple[str, ...] = (
         generation INTEGER NOT NULL
     );
     """,
+    # 12: the generation at which each feed last changed other than by new articles at its
+    # end (an edit, a retag, a translation), so a feed that only grew is published by its
+    # last pages.
+    """
+    ALTER TABLE feed_changes ADD COLUMN rewritten INTEGER NOT NULL DEFAULT 0;
+    UPDATE feed_changes SET rewritten = generation;
+    """,
 )

@@ -118,6 +118,7 @@ class SQLiteStore:
         """Insert or replace an article and its tags, keeping when it was first seen."""
         a = tagged.article
         with self.transaction():
+            existed = self._db.execute("SELECT 1 FROM articles WHERE id = ?", [a.id]).fetchone()
             self._db.execute(
                 """
                 INSERT INTO articles (id, source_id, key, title, url, published, updated,
@@ -182,7 +183,10 @@ class SQLiteStore:
                     for t in tagged.tags
                 ],
             )
-            self._changed(touched, leaving)
+            if existed:  # rewritten where it is, and in the feeds it left
+                self._changed(rewritten=touched, also=leaving)
+            else:  # a new article: added at the end of its feeds
+                self._changed(appended=[a.id], rewritten=touched[1:])
 
     def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
         """A feed's newest articles by `published`, at most `limit`, as feeds show them:
@@ -212,12 +216,20 @@ class SQLiteStore:
         return total
 
     def revisions(
-        self, query: FeedQuery, limit: int | None = None, *, by_arrival: bool = False
+        self,
+        query: FeedQuery,
+        limit: int | None = None,
+        *,
+        by_arrival: bool = False,
+        since: int = 0,
     ) -> list[tuple[int, int]]:
         """(arrival number, revision) of a feed's articles, cheaply: the newest `limit` by
         `published` (as `articles` returns them), or all of them in the order they
-        arrived."""
+        arrived, from arrival number `since` on."""
         sql, params = _feed_sql("a.seq, a.revision", query)
+        if since:
+            sql += f" AND {_key(query)}.seq >= ?"
+            params.append(since)
         sql += f" ORDER BY {_key(query)}.seq" if by_arrival else f" ORDER BY {_newest(query)}"
         if limit is not None:
             sql += " LIMIT ?"
@@ -312,20 +324,31 @@ class SQLiteStore:
         ]
         return value
 
-    def feed_changes(self) -> dict[str, int]:
-        """The generation at which each feed last changed, by key: "all", "source:<id>",
-        "<family>:<term>"."""
-        return dict(self._tuples("SELECT feed, generation FROM feed_changes", []))
+    def feed_changes(self) -> dict[str, tuple[int, int]]:
+        """By feed key ("all", "source:<id>", "<family>:<term>"): the generation at which
+        the feed last changed, and at which it last changed other than by new articles
+        at its end."""
+        rows = self._tuples("SELECT feed, generation, rewritten FROM feed_changes", [])
+        return {feed: (generation, rewritten) for feed, generation, rewritten in rows}
 
-    def _changed(self, ids: list[str], also: set[str] | None = None) -> None:
-        """Start a new generation, and note it on every feed that holds these articles
-        (and on the feeds in `also`)."""
+    def _changed(
+        self,
+        *,
+        appended: list[str] | None = None,
+        rewritten: list[str] | None = None,
+        also: set[str] | None = None,
+    ) -> None:
+        """Start a new generation, and note it on every feed that holds these articles:
+        new ones (`appended`) or others (`rewritten`, and the feeds in `also`)."""
         self._db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
-        feeds = self._feeds_of(ids) | (also or set())
+        generation = self.generation()
+        grown = self._feeds_of(appended) if appended else set()
+        changed = (self._feeds_of(rewritten) if rewritten else set()) | (also or set())
         self._db.executemany(
-            "INSERT INTO feed_changes VALUES (?, (SELECT value FROM meta WHERE key = 'generation'))"
-            " ON CONFLICT (feed) DO UPDATE SET generation = excluded.generation",
-            [(feed,) for feed in sorted(feeds)],
+            "INSERT INTO feed_changes VALUES (?, ?, ?) ON CONFLICT (feed) DO UPDATE SET"
+            " generation = excluded.generation,"
+            " rewritten = max(feed_changes.rewritten, excluded.rewritten)",
+            [(feed, generation, generation if feed in changed else 0) for feed in grown | changed],
         )
 
     def _feeds_of(self, ids: list[str]) -> set[str]:
@@ -420,7 +443,7 @@ class SQLiteStore:
             self._db.executemany(
                 "UPDATE articles SET revision = revision + 1 WHERE id = ?", [(i,) for i in ids]
             )
-            self._changed(ids)
+            self._changed(rewritten=ids)
 
     def pending_pings(self, add: Iterable[str] = ()) -> list[str]:
         """Feeds still to announce to the WebSub hub, after adding `add`."""
