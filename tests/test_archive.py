@@ -255,3 +255,16 @@ def test_a_publish_reads_only_the_feeds_that_changed(tmp_path: Path) -> None:
     made = {k: v[0] for k, v in fresh.snapshot().items() if not k.startswith(".")}
     assert sorted(kept) == sorted(made)
     assert [path for path in kept if kept[path] != made[path]] == []
+
+
+def test_a_feed_of_exactly_two_hundred_grows_from_its_empty_last_page(tmp_path: Path) -> None:
+    site, listing = make_site(tmp_path, 200)
+    site.run_once()
+    pages = sorted(p.name for p in (site.feeds / "archive" / "all").iterdir())
+    assert pages == ["1.atom", "2.atom", "3.atom"]
+    assert ids(site.feeds / "archive" / "all" / "3.atom") == []  # the last page is never full
+    listing.write_text(numbered_listing(205), encoding="utf-8")
+    site.run_once(NOW + timedelta(hours=1))
+    assert len(ids(site.feeds / "archive" / "all" / "3.atom")) == 5
+    assert walk_history(site, "all.atom")[:50] == ids(site.feeds / "all.atom")
+    assert len(set(walk_history(site, "all.atom"))) == 205

@@ -97,7 +97,6 @@ class EntryCache:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.rendered = 0
         self._kept: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
 
     def entries(self, site: _Site, edition: Edition, ids: Sequence[str]) -> list[tuple[str, bytes]]:
@@ -110,7 +109,6 @@ class EntryCache:
             for t in tagged:
                 view = entry_view(t, site.settings.site.base_url, site.names, full)
                 self._kept[(edition.prefix, t.article.id)] = (view.language, atom_entry(view))
-                self.rendered += 1
         result = []
         for i in ids:
             self._kept.move_to_end((edition.prefix, i))
@@ -297,17 +295,19 @@ def _feed(
                 site,
                 spec,
                 page_paging,
-                (chunk[0][0], chunk[-1][0]),
+                (chunk[0][0], chunk[-1][0]) if chunk else (0, -1),
                 archive_path(spec.path, page),
                 edition,
             ),
         )
-        archived.append((chunk[-1][0], document))
+        # A feed of exactly 100 × n articles ends in an empty page, for the same reason.
+        archived.append((chunk[-1][0] if chunk else 0, document))
     # The feed's own <updated>: the newest change among the entries it shows.
     updated = max((row.updated for row in shown), default=None)
     if total:  # an empty feed shows the store's newest update, so it is never kept
-        last = members[(pages - first) * ARCHIVE_PAGE][0] if pages else 0
-        again = FeedRecord(site.generation, total, updated, context, last)
+        start = (pages - first) * ARCHIVE_PAGE  # where the last page starts in `members`
+        tail = 0 if not pages else members[start][0] if start < len(members) else members[-1][0] + 1
+        again = FeedRecord(site.generation, total, updated, context, tail)
         documents.append(Document(record_name, again.text(), _no_file, record=True))
     return documents, archived, FeedSummary(spec.name, prefix + spec.path, total, updated)
 
