@@ -91,13 +91,13 @@ def collect(
         )
     reader = _Reader(fetcher, session, reading)
     found = Collected()
-    editions = source.editions if kind.session_page is not None else (source.language,)
-    modified = False
+    editions = source.editions
+    modified = first_modified = False
     for number, language in enumerate(editions):
         edition = source if number == 0 else source.model_copy(update={"language": language})
         # A version takes the tags of its first version: when that edition changed, the
         # others are read whole even if their bytes did not change.
-        whole = number > 0 and modified
+        whole = number > 0 and first_modified
         try:
             items, not_modified = _read_listing(edition, kind, reader, store, found, whole=whole)
         except HeraldError as exc:
@@ -106,6 +106,7 @@ def collect(
             found.problems.append(ParseProblem(None, f'edition "{language}": {exc}'))
             continue
         modified = modified or not not_modified
+        first_modified = first_modified or (number == 0 and not not_modified)
         if len(editions) > 1:
             items = [_as_edition(item, language, primary=number == 0) for item in items]
         if items and kind.article is not None:

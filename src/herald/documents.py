@@ -64,13 +64,15 @@ class Document:
     """A file to publish; `render` is called only when the fingerprint is not current.
 
     A `record` is no file but a line of the publisher's bookkeeping: `path` names it and
-    `fingerprint` is its value.
+    `fingerprint` is its value. A `kept` document is one the last publish left, found
+    there: the publisher need not look again.
     """
 
     path: str
     fingerprint: str | None
     render: Callable[[], bytes]
     record: bool = False
+    kept: bool = False  # as the last publish left it, known to be there
 
 
 def _fingerprint(*parts: Any) -> str:
@@ -318,7 +320,9 @@ def _as_published(site: _Site, paths: list[str]) -> list[Document] | None:
     marks = [site.published.current(path) for path in paths]
     if any(mark is None for mark in marks):
         return None
-    return [Document(path, mark, _no_file) for path, mark in zip(paths, marks, strict=True)]
+    return [
+        Document(path, mark, _no_file, kept=True) for path, mark in zip(paths, marks, strict=True)
+    ]
 
 
 def _no_file() -> bytes:

@@ -238,7 +238,7 @@ class Pipeline:
             str(self.store.generation()),
             self.translator.engine.name if self.translator else "",
         )
-        if self.publisher.published_state() == state:
+        if self.publisher.is_published(state):
             log.info("nothing changed since the last publish")
             self._announce([])
             return report
@@ -251,6 +251,8 @@ class Pipeline:
             mark = document.fingerprint
             if document.record:
                 self.publisher.note(document.path, mark or "")
+                continue
+            if document.kept:  # found current by the documents' own reading of the manifest
                 continue
             if mark is not None and self.publisher.is_current(document.path, mark):
                 continue

@@ -26,8 +26,9 @@ class Publisher(Protocol):
         """Remove files published earlier that are not in `keep`; return them. The publish
         is complete: remember `state`, what it was made from."""
 
-    def published_state(self) -> str | None:
-        """The `state` of the last complete publish, if every file of it is still there."""
+    def is_published(self, state: str) -> bool:
+        """Whether the last complete publish was made from `state` and every file of it is
+        still there."""
 
     def current(self, path: str) -> str | None:
         """The fingerprint `path` was published with, if it is still there."""
@@ -120,14 +121,14 @@ class DirectoryPublisher:
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
 
-    def published_state(self) -> str | None:
-        """The `state` of the last complete publish, if every file of it is still there."""
+    def is_published(self, state: str) -> bool:
+        """Whether the last complete publish was made from `state` and every file of it is
+        still there."""
         earlier = self._read_manifest()
-        state = earlier.pop(STATE, None)
+        if earlier.pop(STATE, None) != state:
+            return False
         files = (path for path in earlier if not path.startswith(":"))
-        if state is None or not all(self._target(path).is_file() for path in files):
-            return None
-        return state
+        return all(self._target(path).is_file() for path in files)
 
     def current(self, path: str) -> str | None:
         """The fingerprint `path` was published with, if it is still there."""
