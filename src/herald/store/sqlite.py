@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,15 @@ from herald.models import Article, Evidence, Session, Tag, TaggedArticle, Valida
 from herald.normalize.identity import Known
 from herald.store import EVERYTHING, EntryRow, FeedQuery, FetchState
 from herald.store.schema import MIGRATIONS
+
+
+@dataclass
+class _Pending:
+    """What a transaction changed, noted on the feeds when it commits."""
+
+    appended: set[str] = field(default_factory=set)
+    rewritten: set[str] = field(default_factory=set)
+    also: set[str] = field(default_factory=set)
 
 
 def _iso(moment: datetime) -> str:
@@ -30,6 +40,7 @@ class SQLiteStore:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._pending = _Pending()
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
@@ -64,8 +75,10 @@ class SQLiteStore:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self._note_changes()
         except BaseException:
             self._db.execute("ROLLBACK")
+            self._pending = _Pending()
             raise
         self._db.execute("COMMIT")
 
@@ -338,12 +351,23 @@ class SQLiteStore:
         rewritten: list[str] | None = None,
         also: set[str] | None = None,
     ) -> None:
-        """Start a new generation, and note it on every feed that holds these articles:
-        new ones (`appended`) or others (`rewritten`, and the feeds in `also`)."""
+        """Note for the end of the transaction that these articles changed: new ones
+        (`appended`) or others (`rewritten`, and the feeds in `also`)."""
+        self._pending.appended.update(appended or ())
+        self._pending.rewritten.update(rewritten or ())
+        self._pending.also.update(also or ())
+
+    def _note_changes(self) -> None:
+        """Start a new generation, and note it on every feed that holds the articles the
+        transaction changed: whether only by new articles at its end, or otherwise."""
+        pending, self._pending = self._pending, _Pending()
+        if not (pending.appended or pending.rewritten or pending.also):
+            return
         self._db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         generation = self.generation()
-        grown = self._feeds_of(appended) if appended else set()
-        changed = (self._feeds_of(rewritten) if rewritten else set()) | (also or set())
+        grown = self._feeds_of(sorted(pending.appended))
+        changed = self._feeds_of(sorted(pending.rewritten)) if pending.rewritten else set()
+        changed |= pending.also
         self._db.executemany(
             "INSERT INTO feed_changes VALUES (?, ?, ?) ON CONFLICT (feed) DO UPDATE SET"
             " generation = excluded.generation,"
