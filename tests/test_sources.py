@@ -311,3 +311,22 @@ def test_relative_links_become_absolute_against_the_source(
     assert article.url == url + link
     assert f'src="{url}{picture}"' in article.content_html
     assert f'href="{url}{document}"' in article.content_html
+
+
+def test_json_api_links_become_absolute(tmp_path: Path, server: tuple[str, Counter[str]]) -> None:
+    url, _ = server
+    fields = {
+        "items": "data.items",
+        "id": "uid",
+        "title": "headline",
+        "date": "when",
+        "content": "html",
+        "link": "{path}",
+    }
+    site = make_site(tmp_path, source("api", "json", f"{url}/feeds/api.json", json=fields))
+    (report,) = site.run_once()
+    assert report.ok, report
+    (article,) = (a.article for a in stored(site, "api"))
+    assert article.url == f"{url}/news/a-17"
+    assert f'src="{url}/media/porto.jpg"' in article.content_html
+    assert f'href="{url}/about/consulates"' in article.content_html
