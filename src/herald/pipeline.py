@@ -31,6 +31,15 @@ from herald.websub import WebSubNotifier, is_feed
 log = logging.getLogger(__name__)
 
 
+def describe_failure(exc: Exception) -> str:
+    """What to say of a source that failed: Herald's own message, or for anything else
+    (a bug that input revealed) its kind, logged with its traceback at -v."""
+    if isinstance(exc, HeraldError):
+        return str(exc)
+    log.debug("unexpected failure", exc_info=exc)
+    return f"unexpected {type(exc).__name__}: {exc} (run with -v for the traceback)"
+
+
 def _fingerprint(*parts: str | bytes) -> str:
     digest = hashlib.sha256()
     for part in parts:
@@ -113,14 +122,15 @@ class Pipeline:
         return translate_missing(self.store, self.translator, now)
 
     def update_source(self, source: SourceSettings, now: datetime) -> SourceReport:
-        """Read one source and store what it says; a failure stores nothing."""
+        """Read one source and store what it says; a failure stores nothing, and whatever a
+        source's bytes do, the damage stays in that source."""
         try:
             found = collect(
                 source, self.fetcher, self.store, self.browser, now, self.reading(source)
             )
-        except HeraldError as exc:
-            return self.record_failure(source, str(exc), now)
-        return self.apply(source, found, now)
+            return self.apply(source, found, now)
+        except Exception as exc:  # the boundary around one source
+            return self.record_failure(source, describe_failure(exc), now)
 
     def apply(self, source: SourceSettings, found: Collected, now: datetime) -> SourceReport:
         """Store what a read of a source found."""

@@ -16,8 +16,8 @@ from typing import IO
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from herald.collect import Collected, collect
-from herald.errors import HeraldError, StoreError
-from herald.pipeline import Pipeline
+from herald.errors import StoreError
+from herald.pipeline import Pipeline, describe_failure
 from herald.serve import create_server
 from herald.settings import SourceSettings
 from herald.store import Store
@@ -108,15 +108,18 @@ class Service:
                     now_utc(),
                     self.pipeline.reading(source),
                 )
-            except HeraldError as exc:
-                found = str(exc)
+            except Exception as exc:  # the boundary around one source
+                found = describe_failure(exc)
             finally:
                 reader.close()
             with self._write:
+                if not isinstance(found, str):
+                    try:
+                        self.pipeline.apply(source, found, now_utc())
+                    except Exception as exc:  # the boundary around one source
+                        found = describe_failure(exc)
                 if isinstance(found, str):
                     self.pipeline.record_failure(source, found, now_utc())
-                else:
-                    self.pipeline.apply(source, found, now_utc())
                 self.pipeline.translate(now_utc())
                 self.pipeline.publish()
         except Exception:

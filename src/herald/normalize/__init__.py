@@ -57,10 +57,14 @@ def normalize(raw: RawItem, source_id: str, timezone: str, language: str) -> Art
 
 
 def to_utc(moment: datetime, timezone: str) -> datetime:
-    """A naive time is local to the source's zone; every stored time is UTC."""
+    """A naive time is local to the source's zone; every stored time is UTC. ValueError for
+    a time that has no UTC form (in year 1 or 9999, near the ends of the calendar)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=load_zone(timezone))
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"date {moment.isoformat()} is out of range") from None
 
 
 def absolute_links(html: str, base_url: str | None) -> str:

@@ -40,13 +40,18 @@ def parse_feed(fetched: Fetched, source: SourceSettings) -> ParseResult:
     items: list[RawItem] = []
     problems: list[ParseProblem] = []
     for number, entry in enumerate(parsed.entries, start=1):
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        # dict.get: feedparser's own get() maps a missing date to the other one, warning.
+        stamp = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
         title = entry.get("title", "").strip()
         if not title or stamp is None:
             missing = "title" if not title else "date"
             problems.append(ParseProblem(None, f"entry {number}: no {missing}"))
             continue
-        published = datetime.fromtimestamp(calendar.timegm(stamp), UTC)
+        try:
+            published = datetime.fromtimestamp(calendar.timegm(stamp), UTC)
+        except (ValueError, OverflowError, OSError):
+            problems.append(ParseProblem(None, f"entry {number}: date out of range"))
+            continue
         content = entry.get("content")
         html = content[0].get("value") if content else entry.get("summary", "")
         items.append(
@@ -98,9 +103,15 @@ def _json_feed(fetched: Fetched) -> ParseResult:
     version = feed.get("version", "") if isinstance(feed, dict) else ""
     if not str(version).startswith("https://jsonfeed.org/version/"):
         raise ParseError(f"{fetched.url}: not a JSON Feed (no jsonfeed.org version)")
+    found = feed.get("items") or []
+    if not isinstance(found, list):
+        raise ParseError(f'{fetched.url}: the JSON Feed\'s "items" is not a list')
     items: list[RawItem] = []
     problems: list[ParseProblem] = []
-    for number, item in enumerate(feed.get("items") or [], start=1):
+    for number, item in enumerate(found, start=1):
+        if not isinstance(item, dict):
+            problems.append(ParseProblem(None, f"item {number}: not an object"))
+            continue
         title = str(item.get("title") or "").strip()
         date = item.get("date_published") or item.get("date_modified")
         if not title or not date or item.get("id") in (None, ""):

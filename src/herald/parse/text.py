@@ -11,6 +11,7 @@ from herald.models import Fetched
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.:-]+)", re.IGNORECASE)
 _META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_NOT_CHARSETS = {"punycode", "idna", "raw-unicode-escape", "unicode-escape", "undefined"}
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -36,9 +37,12 @@ def detect_encoding(fetched: Fetched) -> tuple[str, int]:
         declared = _XML_DECLARATION.search(head) or _META.search(head)
         encoding = declared.group(1).decode("ascii") if declared else "utf-8"
     try:
-        codecs.lookup(encoding)
+        info = codecs.lookup(encoding)
     except LookupError:
         raise ParseError(f"{fetched.url}: unknown charset {encoding!r}") from None
+    # Python also registers codecs that are no text encodings (zlib, hex, punycode…).
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        raise ParseError(f"{fetched.url}: {encoding!r} is not a text encoding")
     return encoding, bom[0]
 
 
@@ -50,7 +54,9 @@ def decode_text(fetched: Fetched) -> str:
         raise ParseError(f"{fetched.url}: binary data, not a text listing")
     try:
         return data.decode(encoding)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
+        if not isinstance(exc, UnicodeDecodeError):
+            raise ParseError(f"{fetched.url}: not {encoding} text ({exc})") from None
         raise ParseError(
             f"{fetched.url}: not {encoding} text (undecodable byte at offset {exc.start})"
         ) from None
