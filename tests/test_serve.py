@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from herald.serve import create_app
+from herald.serve import accepts_gzip, create_app
 
 from .servers import running
 
@@ -131,3 +131,37 @@ def test_nothing_outside_the_directory_is_served(served: tuple[str, Path], targe
     assert status == 404, target
     assert b"outside the output directory" not in body
     assert b"root:" not in body
+
+
+@pytest.mark.parametrize(
+    ("header", "wanted"),
+    [
+        ("gzip", True),
+        ("gzip, deflate, br", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0, identity", False),
+        ("*", True),
+        ("*;q=0", False),
+        ("br;q=1, *;q=0.1", True),
+        ("identity", False),
+        ("gzip;q=bogus", False),
+        ("", False),
+    ],
+)
+def test_accept_encoding_weights(header: str, wanted: bool) -> None:
+    assert accepts_gzip(header) is wanted
+
+
+def test_gzip_follows_each_version_of_a_file_and_honours_q_0(served: tuple[str, Path]) -> None:
+    url, root = served
+    refused = httpx.get(f"{url}/all.atom", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in refused.headers and refused.text == FEED
+    first = raw_get(url, "/all.atom", **{"Accept-Encoding": "gzip"})
+    changed = FEED.replace("<entry/>", "<entry></entry>", 1)
+    (root / "all.atom").write_text(changed, encoding="utf-8")
+    second = raw_get(url, "/all.atom", **{"Accept-Encoding": "gzip"})
+    assert gzip.decompress(first[2]).decode() == FEED
+    assert gzip.decompress(second[2]).decode() == changed  # not the kept bytes of before
+    assert second[1]["content-length"] == str(len(second[2]))
+    head = httpx.head(f"{url}/all.atom", headers={"Accept-Encoding": "gzip"})
+    assert head.content == b"" and head.headers["content-length"] == str(len(second[2]))

@@ -2,21 +2,23 @@
 
 Starlette does the HTTP: paths that leave the directory (../, %2e%2e, symlinks out of the
 tree) are refused, ETag and Last-Modified come from the file, 304 answers both
-validators, HEAD works, and its GZip middleware compresses when a client asks. Herald adds
-media types with a charset, Cache-Control, and hides its own dotfiles.
+validators, HEAD works. Herald adds media types with a charset, Cache-Control, hides its
+own dotfiles, and keeps each file's bytes, plain and gzipped, for as long as the file is
+unchanged: a feed is compressed once per version, not once per request.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
+from collections import OrderedDict
+from email.utils import formatdate
 from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
-from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
@@ -31,12 +33,20 @@ MEDIA_TYPES = {
 }
 
 
+GZIP_MIN = 512  # smaller bodies are sent as they are
+KEPT_BYTES = 64 * 1024 * 1024  # file bytes kept in memory, plain and gzipped
+KEPT_FILE = 4 * 1024 * 1024  # a larger file is streamed from disk, uncompressed
+
+
 class FeedFiles(StaticFiles):
     """Static files with feed media types, caching headers, and no hidden files."""
 
     def __init__(self, directory: Path, max_age: int) -> None:
         super().__init__(directory=directory, html=True)
         self.cache_control = f"public, max-age={max_age}"
+        # path: (mtime_ns, size, bytes, gzipped bytes or None), most recently used last
+        self._kept: OrderedDict[str, tuple[int, int, bytes, bytes | None]] = OrderedDict()
+        self._kept_bytes = 0
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         """Answer 404 for any path with a part that starts with a dot."""
@@ -60,18 +70,47 @@ class FeedFiles(StaticFiles):
         headers = {
             "cache-control": self.cache_control,
             "etag": f'W/"{hashlib.sha256(stamp).hexdigest()[:32]}"',
+            "last-modified": formatdate(stat_result.st_mtime, usegmt=True),
+            "vary": "Accept-Encoding",
         }
         media_type = MEDIA_TYPES.get(Path(full_path).suffix)
-        response = FileResponse(
-            full_path,
-            status_code=status_code,
-            stat_result=stat_result,
-            media_type=media_type,
-            headers=headers,
-        )
-        if self.is_not_modified(response.headers, Headers(scope=scope)):
-            return NotModifiedResponse(response.headers)
-        return response
+        request = Headers(scope=scope)
+        if self.is_not_modified(Headers(headers), request):
+            return NotModifiedResponse(Headers(headers))
+        if stat_result.st_size > KEPT_FILE:
+            return FileResponse(
+                full_path,
+                status_code=status_code,
+                stat_result=stat_result,
+                media_type=media_type,
+                headers=headers,
+            )
+        body, packed = self._bytes(str(full_path), stat_result)
+        if packed is not None and accepts_gzip(request.get("accept-encoding", "")):
+            body = packed
+            headers["content-encoding"] = "gzip"
+        headers["content-length"] = str(len(body))
+        if scope["method"] == "HEAD":
+            body = b""
+        return Response(body, status_code, headers=headers, media_type=media_type)
+
+    def _bytes(self, path: str, stat_result: os.stat_result) -> tuple[bytes, bytes | None]:
+        """A file's bytes and their gzip, read and compressed once per version of it."""
+        kept = self._kept.get(path)
+        if kept and kept[:2] == (stat_result.st_mtime_ns, stat_result.st_size):
+            self._kept.move_to_end(path)
+            return kept[2], kept[3]
+        with Path(path).open("rb") as file:
+            body = file.read()
+        packed = gzip.compress(body, mtime=0) if len(body) >= GZIP_MIN else None
+        if kept:
+            self._kept_bytes -= len(kept[2]) + len(kept[3] or b"")
+        self._kept[path] = (stat_result.st_mtime_ns, stat_result.st_size, body, packed)
+        self._kept_bytes += len(body) + len(packed or b"")
+        while self._kept_bytes > KEPT_BYTES and len(self._kept) > 1:
+            _, (_, _, old, old_packed) = self._kept.popitem(last=False)
+            self._kept_bytes -= len(old) + len(old_packed or b"")
+        return body, packed
 
     def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
         """If-None-Match compares weakly (RFC 9110 13.1.2); else If-Modified-Since."""
@@ -86,10 +125,25 @@ class FeedFiles(StaticFiles):
 def create_app(directory: Path, max_age: int = 300) -> Starlette:
     """An app that serves `directory` with validators, 304s and gzip."""
     directory.mkdir(parents=True, exist_ok=True)
-    return Starlette(
-        routes=[Mount("/", FeedFiles(directory, max_age))],
-        middleware=[Middleware(GZipMiddleware, minimum_size=512)],
-    )
+    return Starlette(routes=[Mount("/", FeedFiles(directory, max_age))])
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header admits gzip: named, or `*`, with a q above 0."""
+    weights: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        name, _, parameters = part.strip().partition(";")
+        weight = 1.0
+        for parameter in parameters.split(";"):
+            key, _, value = parameter.strip().partition("=")
+            if key == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if name:
+            weights[name] = weight
+    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
 
 
 def create_server(directory: Path, host: str, port: int, max_age: int = 300) -> uvicorn.Server:
