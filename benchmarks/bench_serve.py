@@ -119,8 +119,10 @@ def main() -> None:
         servers = [
             subprocess.Popen(["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)]),
             subprocess.Popen(
-                [sys.executable, "-m", "herald.cli", "serve", "--config"]
-                + [str(folder / "herald.toml"), "--port", str(herald_port)],
+                [
+                    *(sys.executable, "-m", "herald.cli", "serve"),
+                    *("--config", str(folder / "herald.toml"), "--port", str(herald_port)),
+                ],
                 stderr=subprocess.DEVNULL,
             ),
         ]
