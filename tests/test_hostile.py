@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from herald import parse
 from herald.cli import cli
@@ -122,3 +124,60 @@ def test_an_unexpected_error_in_one_source_is_that_source_failing(
         "(run with -v for the traceback)"
     ) in caplog.text
     assert (site.feeds / "all.atom").read_text(encoding="utf-8").count("<entry>") == 9
+
+
+def test_markup_in_a_summary_stays_text_in_rss(tmp_path: Path) -> None:
+    listing = tmp_path / "listing.txt"
+    listing.write_text(
+        "02.04.2026, 10:00 5\nAn Entry With Markup in Its Text\n"
+        "<img src=x onerror=alert(1)> and <b>bold</b> words, as written.\n",
+        encoding="utf-8",
+    )
+    site = Site(tmp_path, write_config(tmp_path, [bulletin_source(listing)]))
+    site.run_once()
+    item = etree.parse(str(site.feeds / "all.rss")).getroot().find("channel/item")
+    assert item is not None
+    description = item.findtext("description") or ""
+    # A reader that renders this as HTML shows the characters, not an image.
+    assert description.startswith("&lt;img src=x onerror=alert(1)&gt; and &lt;b&gt;bold")
+    assert "<img" not in description
+
+
+def test_only_http_https_and_mailto_links_reach_a_feed(tmp_path: Path) -> None:
+    hostile = tmp_path / "links.json"
+    hostile.write_text(
+        json_feed(
+            [
+                {
+                    **GOOD_ITEM,
+                    "url": "javascript:alert(document.cookie)",
+                    "content_html": '<p><a href="javascript:alert(1)">click</a> '
+                    '<a href="mailto:press@example.test">write</a> '
+                    '<img src="data:image/png;base64,AAAA"> '
+                    '<a href="https://example.test/ok">fine</a></p>',
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    _, site = run(tmp_path, feed_source(hostile))
+    for name in ("all.atom", "all.rss", "all.json"):
+        text = (site.feeds / name).read_text(encoding="utf-8")
+        assert "javascript:" not in text and "data:image" not in text, name
+        assert "mailto:press@example.test" in text and "https://example.test/ok" in text
+
+
+def _open_store(path: str) -> str:
+    from herald.store.sqlite import SQLiteStore
+
+    SQLiteStore(Path(path)).close()
+    return "ok"
+
+
+def test_several_processes_opening_a_new_store_at_once(tmp_path: Path) -> None:
+    """Each migration runs in the transaction that reads the version, so once."""
+    context = multiprocessing.get_context("spawn")
+    for attempt in range(3):
+        path = str(tmp_path / f"fresh-{attempt}.sqlite")
+        with context.Pool(6) as pool:
+            assert pool.map(_open_store, [path] * 6) == ["ok"] * 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from html import escape
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import nh3
@@ -16,6 +16,7 @@ from herald.normalize.text import clean_line, cut_on_word
 from herald.timezones import load_zone
 
 SUMMARY_LIMIT = 280
+LINK_SCHEMES = {"http", "https", "mailto"}  # what a link in a feed may open
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td")
 
 
@@ -28,16 +29,18 @@ def normalize(raw: RawItem, source_id: str, timezone: str, language: str) -> Art
     if not title:
         raise ValueError(f"title {raw.title!r} is empty once control characters are removed")
     if raw.html is not None:
-        content_html = nh3.clean(absolute_links(raw.html, raw.base_url))
+        content_html = clean_html(absolute_links(raw.html, raw.base_url))
         paragraphs = _paragraphs_of(content_html)
     else:
         paragraphs = tuple(p for p in map(clean_line, raw.paragraphs) if p)
         content_html = "\n".join(f"<p>{escape(p, quote=False)}</p>" for p in paragraphs)
     if raw.image:
-        picture = nh3.clean(f'<p><img src="{escape(raw.image)}" alt=""></p>')
+        picture = clean_html(f'<p><img src="{escape(raw.image)}" alt=""></p>')
         content_html = f"{picture}\n{content_html}"
     published = to_utc(raw.published, timezone)
     url = urljoin(raw.base_url, raw.url) if raw.base_url and raw.url else raw.url
+    if url is not None and urlsplit(url).scheme.lower() not in LINK_SCHEMES:
+        url = None  # a javascript: or data: link is no article to open
     return Article(
         id=article_id(source_id, raw.key),
         source_id=source_id,
@@ -65,6 +68,12 @@ def to_utc(moment: datetime, timezone: str) -> datetime:
         return moment.astimezone(UTC)
     except OverflowError:
         raise ValueError(f"date {moment.isoformat()} is out of range") from None
+
+
+def clean_html(html: str) -> str:
+    """HTML a feed reader may show: no scripts or event handlers, and links and pictures
+    only over http(s) (and mailto for links)."""
+    return nh3.clean(html, url_schemes=LINK_SCHEMES)
 
 
 def absolute_links(html: str, base_url: str | None) -> str:

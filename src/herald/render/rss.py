@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -29,7 +31,9 @@ def render_rss(view: FeedView) -> bytes:
         fe.title(entry.title)
         if entry.url:
             fe.link(href=entry.url)
-        fe.description(entry.summary or entry.title)
+        # RSS readers read <description> as HTML: the plain-text summary is escaped as
+        # text first, so that what looks like markup in it stays text.
+        fe.description(escape(entry.summary or entry.title, quote=False))
         if entry.content_html:
             fe.content(entry.content_html)
         fe.pubDate(entry.published)

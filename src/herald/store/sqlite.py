@@ -53,18 +53,22 @@ class SQLiteStore:
         self._path = path
 
     def _migrate(self, path: Path) -> None:
-        version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"{path}: database schema v{version} is newer than this Herald knows "
-                f"(v{len(MIGRATIONS)}); upgrade Herald"
-            )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        """Run the migrations the file has not had, each in the transaction that reads the
+        version, so that several processes opening a new store at once run each once."""
+        while True:
             with self.transaction():
-                for statement in script.split(";"):
+                version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
+                if version > len(MIGRATIONS):
+                    raise StoreError(
+                        f"{path}: database schema v{version} is newer than this Herald knows "
+                        f"(v{len(MIGRATIONS)}); upgrade Herald"
+                    )
+                if version == len(MIGRATIONS):
+                    return
+                for statement in MIGRATIONS[version].split(";"):
                     if statement.strip():
                         self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {number}")
+                self._db.execute(f"PRAGMA user_version = {version + 1}")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

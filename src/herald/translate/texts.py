@@ -7,9 +7,8 @@ import html
 import re
 from dataclasses import dataclass
 
-import nh3
-
 from herald.models import Article
+from herald.normalize import clean_html
 from herald.translate import Engine
 from herald.translate.glossary import Glossary
 
@@ -28,7 +27,7 @@ def field_payload(article: Article, field: str) -> str:
 def field_result(field: str, translated: str) -> str:
     """An engine's HTML back as the field holds it: plain text, or sanitized HTML."""
     if field == "content":
-        return nh3.clean(translated)
+        return clean_html(translated)
     return " ".join(html.unescape(_TAG.sub(" ", translated)).split())
 
 
