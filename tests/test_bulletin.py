@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import logging
 from datetime import datetime
 
 import pytest
@@ -113,7 +114,7 @@ def test_view_counter_is_not_part_of_the_key() -> None:
         (b"", "the listing is empty"),
         (b"  \n\n", "the listing is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
-        (b"caf\xe9 10.03.2026\n", "not utf-8 text"),
+        (b'<meta charset="utf-8">\ncaf\xe9 10.03.2026\n', "not utf-8 text"),
         (b"Just some text\nwith no entries\n", "no entries found"),
     ],
 )
@@ -125,3 +126,36 @@ def test_unreadable_listings_raise_a_clear_error(data: bytes, message: str) -> N
 def test_byte_order_mark_is_ignored() -> None:
     items, _ = parse(codecs.BOM_UTF8 + b"10.03.2026, 15:12 1\nTitle\n")
     assert items[0].title == "Title"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "title", "body"),
+    [
+        (
+            "windows-1251",
+            "Казахстан и Грузия обсудили транзит",
+            "Стороны обсудили транзитные перевозки через Каспийское море и порт Актау.",
+        ),
+        (
+            "latin-1",
+            "Réunion à Genève sur la coopération économique",
+            "Les délégations ont évoqué les échanges commerciaux et la sécurité énergétique.",
+        ),
+        (
+            "koi8_r",
+            "Встреча в Алматы по вопросам водных ресурсов",
+            "Эксперты обсудили совместное использование трансграничных рек и каналов.",
+        ),
+    ],
+)
+def test_a_listing_saved_in_a_legacy_encoding_is_read(
+    encoding: str, title: str, body: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nothing declares the encoding and the bytes are not UTF-8: the most likely encoding
+    is guessed, logged, and the text comes out right."""
+    caplog.set_level(logging.INFO)
+    listing = f"10.03.2026, 15:12 6241\n{title}\n{body}\n{body}\n".encode(encoding)
+    items, problems = parse(listing)
+    assert problems == []
+    assert items[0].title == title and items[0].paragraphs[0] == body
+    assert "declares no encoding and is not UTF-8; read as" in caplog.text

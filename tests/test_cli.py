@@ -75,7 +75,7 @@ def test_bad_entry_is_skipped_the_rest_kept_exit_3(
         (lambda p: p.write_bytes(b""), "the listing is empty"),
         (lambda p: p.write_bytes(bytes(range(256)) * 4), "binary data"),
         (lambda p: p.unlink(), "file not found"),
-        (lambda p: p.write_bytes(b"caf\xe9 \xfa not text"), "not utf-8 text"),
+        (lambda p: p.write_bytes(b'<meta charset="utf-8">caf\xe9 \xfa'), "not utf-8 text"),
     ],
     ids=["empty", "binary", "missing", "undecodable"],
 )
