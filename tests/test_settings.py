@@ -34,11 +34,44 @@ def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
     (tmp_path / "countries.toml").write_text("", encoding="utf-8")
     config = tmp_path / "conf" / "herald.toml"
     config.parent.mkdir()
-    config.write_text('[classify]\ntopics = "../topics.toml"\ncountries = "../countries.toml"\n')
+    config.write_text(
+        '[classify]\ntopics = "../topics.toml"\ncountries = "../countries.toml"\n'
+        '[[sources]]\nid = "a"\nname = "A"\nkind = "bulletin"\nurl = "a.txt"\n'
+    )
     settings = load_settings(config)
     assert settings.paths.output == tmp_path / "feeds"
     assert settings.serve.port == 8080
-    assert settings.sources == ()
+    assert [s.url for s in settings.sources] == [str(config.parent / "a.txt")]
+
+
+def test_a_config_without_sources_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "topics.toml").write_text('[topics.x]\nlabel = "X"\n', encoding="utf-8")
+    (tmp_path / "countries.toml").write_text("", encoding="utf-8")
+    config = tmp_path / "herald.toml"
+    config.write_text('[classify]\ntopics = "topics.toml"\ncountries = "countries.toml"\n')
+    with pytest.raises(ConfigError, match=r"no sources: add a \[\[sources\]\] table"):
+        load_settings(config)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            '[feeds]\nmax_entries = "50"',
+            '[feeds], field "max_entries": Input should be a valid integer',
+        ),
+        (
+            "[feeds]\nmax_entries = true",
+            '[feeds], field "max_entries": Input should be a valid integer',
+        ),
+        ('[fetch]\ntimeout = "30"', '[fetch], field "timeout": Input should be a valid number'),
+    ],
+)
+def test_numbers_must_be_numbers(tmp_path: Path, extra: str, message: str) -> None:
+    """A string or a boolean where a number belongs is a mistake, not a number."""
+    assert any(
+        message in line for line in errors_of(tmp_path, bulletin_source(SAMPLE), extra=extra)
+    )
 
 
 def errors_of(

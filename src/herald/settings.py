@@ -13,6 +13,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictFloat,
+    StrictInt,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -92,36 +94,38 @@ class PathSettings(_Section):
 class FeedSettings(_Section):
     """[feeds]: what every feed holds."""
 
-    max_entries: int = Field(default=50, ge=1, le=10_000)
+    max_entries: StrictInt = Field(default=50, ge=1, le=10_000)
 
 
 class ServeSettings(_Section):
     """[serve]: where `herald serve` listens."""
 
     host: str = "127.0.0.1"
-    port: int = Field(default=8080, ge=1, le=65_535)
-    max_age: int = Field(default=300, ge=0)
+    port: StrictInt = Field(default=8080, ge=1, le=65_535)
+    max_age: StrictInt = Field(default=300, ge=0)
 
 
 class FetchSettings(_Section):
     """[fetch]: how politely and patiently sources are read over HTTP."""
 
-    timeout: float = Field(default=30.0, gt=0, description="whole response, seconds")
-    connect_timeout: float = Field(default=10.0, gt=0)
-    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)  # an HTTP body
-    max_file_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)  # a local listing
-    max_redirects: int = Field(default=5, ge=0)
-    retries: int = Field(default=3, ge=0, le=10)
-    backoff: float = Field(default=1.0, ge=0, description="first retry delay, doubled each time")
-    max_retry_after: float = Field(default=300.0, ge=0)
-    host_delay: float = Field(default=1.0, ge=0, description="between requests to one host")
+    timeout: StrictFloat = Field(default=30.0, gt=0, description="whole response, seconds")
+    connect_timeout: StrictFloat = Field(default=10.0, gt=0)
+    max_bytes: StrictInt = Field(default=10 * 1024 * 1024, ge=1024)  # an HTTP body
+    max_file_bytes: StrictInt = Field(default=1024 * 1024 * 1024, ge=1024)  # a local listing
+    max_redirects: StrictInt = Field(default=5, ge=0)
+    retries: StrictInt = Field(default=3, ge=0, le=10)
+    backoff: StrictFloat = Field(
+        default=1.0, ge=0, description="first retry delay, doubled each time"
+    )
+    max_retry_after: StrictFloat = Field(default=300.0, ge=0)
+    host_delay: StrictFloat = Field(default=1.0, ge=0, description="between requests to one host")
 
 
 class WebSubSettings(_Section):
     """[websub]: a hub to tell when feeds change, so readers need not poll."""
 
     hub: str | None = None
-    timeout: float = Field(default=10.0, gt=0)
+    timeout: StrictFloat = Field(default=10.0, gt=0)
 
     @field_validator("hub")
     @classmethod
@@ -135,7 +139,9 @@ class BrowserSettings(_Section):
     """[browser]: the Chromium that obtains session headers for sources that need them."""
 
     executable: str | None = None  # default: chromium, chromium-browser or google-chrome
-    timeout: float = Field(default=45.0, gt=0, description="page load and API request, seconds")
+    timeout: StrictFloat = Field(
+        default=45.0, gt=0, description="page load and API request, seconds"
+    )
 
 
 ENGINES = ("apertium", "libretranslate", "deepl", "openai")
@@ -152,8 +158,8 @@ class TranslateSettings(_Section):
     model: str | None = None  # openai: the model to ask
     fields: tuple[str, ...] = FIELDS
     glossary: tuple[str, ...] = ()  # terms never translated: names, organizations, acronyms
-    max_chars: int = Field(default=200_000, ge=0)  # characters sent per run, at most
-    timeout: float = Field(default=60.0, gt=0)
+    max_chars: StrictInt = Field(default=200_000, ge=0)  # characters sent per run, at most
+    timeout: StrictFloat = Field(default=60.0, gt=0)
 
     @field_validator("targets")
     @classmethod
@@ -218,7 +224,7 @@ class HtmlSettings(_Section):
     date_format: str | None = None  # strptime; ISO 8601 when not given
     content: str | None = None  # on the article page: fetched once per new item
     next_page: str | None = None
-    max_pages: int = Field(default=1, ge=1, le=100)
+    max_pages: StrictInt = Field(default=1, ge=1, le=100)
 
     _selectors = field_validator(
         "item", "title", "link", "date", "summary", "content", "next_page"
@@ -236,8 +242,8 @@ class JsonSettings(_Section):
     content: str | None = None
     link: str | None = None  # a template such as "https://host/news/{id}"
     page_param: str | None = None
-    start_page: int = 1
-    max_pages: int = Field(default=1, ge=1, le=100)
+    start_page: StrictInt = 1
+    max_pages: StrictInt = Field(default=1, ge=1, le=100)
     extra_headers: dict[str, str] = Field(default_factory=dict)
 
 
@@ -263,8 +269,8 @@ class SourceSettings(_Section):
     html: HtmlSettings | None = None
     json_fields: JsonSettings | None = Field(default=None, alias="json")
     project: str | None = None  # gov-kz: the portal's project, e.g. "mfa"
-    pages: int = Field(default=1, ge=1, le=50)  # gov-kz: pages of 20 items per run
-    start_page: int = Field(default=1, ge=0)  # gov-kz: the number of the first page
+    pages: StrictInt = Field(default=1, ge=1, le=50)  # gov-kz: pages of 20 items per run
+    start_page: StrictInt = Field(default=1, ge=0)  # gov-kz: the number of the first page
     # gov-kz: every language edition to read; the first edition of an article is `language`.
     languages: tuple[str, ...] = ()
     # gov-kz: session headers from a browser: "auto" (when the API refuses), "browser"
@@ -385,6 +391,11 @@ class Settings(_Section):
 
     @model_validator(mode="after")
     def _unique_sources(self) -> Settings:
+        if not self.sources:
+            raise ValueError(
+                "no sources: add a [[sources]] table with id, name, kind and url "
+                "(see README.md, Configuration)"
+            )
         seen: set[str] = set()
         for source in self.sources:
             if source.id in seen:
