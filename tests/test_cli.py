@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from herald.cli import cli
 
-from .conftest import DATA, SAMPLE, Site, bulletin_source, write_config
+from .conftest import DATA, SAMPLE, Site, bulletin_source, toml_value, write_config
 
 
 def herald(*args: str) -> tuple[int, str, str]:
@@ -150,3 +150,34 @@ def test_the_glued_rwanda_article_is_its_own_entry_and_explain_says_why(site: Si
         '  note:      split from the entry "Kazakhstan and Flanders Discuss Joint Projects" '
         "(line 1): its paragraph at line 11 is a second lead"
     ) in out
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("output", "[paths] output: {blocker} is a file, not a folder"),
+        ("database", "[paths] database: cannot create {blocker}/var"),
+    ],
+)
+def test_a_path_that_cannot_be_used_is_one_line_and_exit_2(
+    tmp_path: Path, setting: str, message: str
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    config = write_config(tmp_path, [bulletin_source(SAMPLE)])
+    target = str(blocker) if setting == "output" else str(blocker / "var" / "herald.sqlite")
+    key = {"output": 'output = "feeds"', "database": 'database = "var/herald.sqlite"'}[setting]
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(key, f"{setting} = {toml_value(target)}"),
+        encoding="utf-8",
+    )
+    code, _, err = herald("run", "--once", "--config", str(config))
+    assert code == 2
+    assert message.format(blocker=blocker) in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_serve_refuses_a_port_out_of_range(site: Site) -> None:
+    code, _, err = herald("serve", "--port", "70000", "--config", str(site.config))
+    assert code == 2
+    assert "70000 is not in the range 1<=x<=65535" in err

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from herald import __version__
 from herald.classify import Classifier, load_country_rules, load_topic_rules
+from herald.errors import ConfigError
 from herald.fetch import DefaultFetcher, HttpFetcher
 from herald.fetch.browser import ChromiumBrowser
 from herald.pipeline import Pipeline
@@ -44,9 +45,30 @@ def load(config: Path, environment: Mapping[str, str] | None = None) -> Loaded:
     return Loaded(settings, classifier, translator)
 
 
+def check_folders(settings: Settings) -> None:
+    """Make the output folder and the database's folder, or say in one line why they
+    cannot be (ConfigError): a file in the way, no permission."""
+    for key, folder in (
+        ("output", settings.paths.output),
+        ("database", settings.paths.database.parent),
+    ):
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(
+                f"{settings.config_path}, [paths] {key}: {folder} is a file, not a folder"
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"{settings.config_path}, [paths] {key}: cannot create {folder}: "
+                f"{exc.strerror or exc}"
+            ) from None
+
+
 def open_pipeline(loaded: Loaded, store: Store | None = None) -> Pipeline:
     """A pipeline over the configured SQLite store (or `store`) and output directory."""
     settings = loaded.settings
+    check_folders(settings)
     return Pipeline(
         settings,
         store if store is not None else SQLiteStore(settings.paths.database),

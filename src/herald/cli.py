@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from herald import __version__
-from herald.app import Loaded, load, open_pipeline, reader_for
+from herald.app import Loaded, check_folders, load, open_pipeline, reader_for
 from herald.errors import ConfigError, HeraldError
 from herald.evaluate import evaluate
 from herald.explain import explain_text
@@ -97,7 +97,7 @@ def run(config_path: Path, once: bool) -> None:
         pipeline.store.close()
     except HeraldError as exc:
         click.echo(f"herald: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_ERROR)
     failed = [r.source_id for r in reports if not r.ok]
     if failed:
         click.echo(f"herald: sources with problems: {', '.join(failed)}", err=True)
@@ -108,7 +108,9 @@ def run(config_path: Path, once: bool) -> None:
 @config_option
 @click.option("--serve/--no-serve", default=False, help="Also serve the output directory.")
 @click.option("--host", help="Address to serve on (default: [serve] host).")
-@click.option("--port", type=int, help="Port to serve on (default: [serve] port).")
+@click.option(
+    "--port", type=click.IntRange(1, 65_535), help="Port to serve on (default: [serve] port)."
+)
 def schedule(config_path: Path, serve: bool, host: str | None, port: int | None) -> None:
     """Run every source on its interval until SIGINT or SIGTERM."""
     loaded = _load(config_path)
@@ -124,17 +126,20 @@ def schedule(config_path: Path, serve: bool, host: str | None, port: int | None)
         )
     except HeraldError as exc:
         click.echo(f"herald: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_ERROR)
     sys.exit(code)
 
 
 @cli.command()
 @config_option
 @click.option("--host", help="Address to listen on (default: [serve] host).")
-@click.option("--port", type=int, help="Port to listen on (default: [serve] port).")
+@click.option(
+    "--port", type=click.IntRange(1, 65_535), help="Port to listen on (default: [serve] port)."
+)
 def serve(config_path: Path, host: str | None, port: int | None) -> None:
     """Serve the output directory over HTTP with ETag, Last-Modified and 304s."""
     settings = _settings(config_path)
+    _or_exit(partial(check_folders, settings))
     server = create_server(
         settings.paths.output,
         host or settings.serve.host,
