@@ -66,9 +66,11 @@ def check_folders(settings: Settings) -> None:
 
 
 def open_pipeline(loaded: Loaded, store: Store | None = None) -> Pipeline:
-    """A pipeline over the configured SQLite store (or `store`) and output directory."""
+    """A pipeline over the configured SQLite store and output directory; or over `store`,
+    making no folder (`herald preview` writes nothing)."""
     settings = loaded.settings
-    check_folders(settings)
+    if store is None:
+        check_folders(settings)
     return Pipeline(
         settings,
         store if store is not None else SQLiteStore(settings.paths.database),
