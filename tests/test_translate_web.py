@@ -16,7 +16,7 @@ from herald.cli import cli
 from herald.errors import ConfigError
 from herald.translate.glossary import Glossary
 
-from .conftest import NOW, SAMPLE, Site, bulletin_source, write_config
+from .conftest import NOW, SAMPLE, Site, bulletin_source, toml_value, write_config
 from .servers import running
 from .translation_servers import Behaviour, fake_translate, translation_services
 
@@ -198,3 +198,31 @@ def test_a_text_longer_than_one_request_goes_alone(
     assert (report.translated, report.left_for_later, report.error) == (1, 0, None)
     assert report.chars_sent > 40_000
     assert [len(request["q"]) for request in state.requests] == [1]  # in one request, alone
+
+
+def test_a_pass_after_nothing_new_looks_at_nothing(
+    tmp_path: Path, services: tuple[str, Behaviour], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a pass left nothing to translate, the next one with nothing stored since does
+    not even read the articles; a new article is translated again."""
+    url, state = services
+    monkeypatch.setenv("HERALD_TEST_KEY", "k")
+    site = Site(tmp_path, config(tmp_path, "libretranslate", url))
+    (first,) = site.read_and_translate()
+    assert first.translated > 0 and first.left_for_later == 0
+    assert site.read_and_translate(NOW + timedelta(minutes=30)) == []  # nothing looked at
+    listing = tmp_path / "listing.txt"
+    listing.write_text(
+        "11.03.2026, 09:05 12\nKazakhstan and Mongolia Review Transit Cooperation\n"
+        "Delegations met to review rail transit.\n" + SAMPLE.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    site.config.write_text(
+        site.config.read_text(encoding="utf-8").replace(
+            toml_value(str(SAMPLE)), toml_value(str(listing))
+        ),
+        encoding="utf-8",
+    )
+    sent = len(state.requests)
+    (again,) = site.read_and_translate(NOW + timedelta(hours=1))
+    assert again.translated == 2 and len(state.requests) > sent  # its title and summary

@@ -130,6 +130,12 @@ class Store(Protocol):
     def generation(self) -> int:
         """A number that every write changing a published document increases."""
 
+    def mark(self, key: str) -> int | None:
+        """A number kept under `key` (a generation a stage got to)."""
+
+    def set_mark(self, key: str, value: int) -> None:
+        """Keep a number under `key`."""
+
     def feed_changes(self) -> dict[str, tuple[int, int]]:
         """By feed key ("all", "source:<id>", "<family>:<term>"): the generation at which
         the feed last changed, and at which it last changed other than by new articles

@@ -341,6 +341,16 @@ class SQLiteStore:
         ]
         return value
 
+    def mark(self, key: str) -> int | None:
+        """A number kept under `key` (a generation a stage got to)."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return int(row[0]) if row else None
+
+    def set_mark(self, key: str, value: int) -> None:
+        """Keep a number under `key`."""
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
     def feed_changes(self) -> dict[str, tuple[int, int]]:
         """By feed key ("all", "source:<id>", "<family>:<term>"): the generation at which
         the feed last changed, and at which it last changed other than by new articles

@@ -42,8 +42,12 @@ def translate_missing(
     """Translate, newest article first, every field not yet translated, within the cap.
 
     An engine that fails stops this run's translating for that language; the entries are
-    published untranslated and tried again next run.
+    published untranslated and tried again next run. When nothing was stored since a pass
+    that left nothing to translate, there is nothing to look at.
     """
+    mark = f"translated {translator.engine.name} {' '.join(translator.targets)}"
+    if store.mark(mark) == store.generation():
+        return []
     budget = translator.max_chars
     reports = []
     name = translator.engine.name
@@ -98,6 +102,8 @@ def translate_missing(
             report.cache_hits,
             report.left_for_later,
         )
+    if not any(r.left_for_later or r.error for r in reports):
+        store.set_mark(mark, store.generation())
     return reports
 
 
