@@ -45,7 +45,9 @@ def translate_missing(
     published untranslated and tried again next run. When nothing was stored since a pass
     that left nothing to translate, there is nothing to look at.
     """
-    mark = f"translated {translator.engine.name} {' '.join(translator.targets)}"
+    # Under a key of everything that decides what is sent: a change of it looks again.
+    what = (translator.engine.name, *translator.targets, "|", *translator.fields, "|")
+    mark = "translated " + translator.key("", "", "\x1f".join(what))
     if store.mark(mark) == store.generation():
         return []
     budget = translator.max_chars
