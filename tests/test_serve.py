@@ -165,3 +165,20 @@ def test_gzip_follows_each_version_of_a_file_and_honours_q_0(served: tuple[str, 
     assert second[1]["content-length"] == str(len(second[2]))
     head = httpx.head(f"{url}/all.atom", headers={"Accept-Encoding": "gzip"})
     assert head.content == b"" and head.headers["content-length"] == str(len(second[2]))
+
+
+def test_herald_files_are_not_served_through_a_link(served: tuple[str, Path]) -> None:
+    url, root = served
+    (root / "manifest.atom").symlink_to(root / ".herald-manifest")
+    (root / "topics" / "up.atom").symlink_to(root / ".herald-manifest")
+    for target in ("/manifest.atom", "/topics/up.atom"):
+        status, _, body = raw_get(url, target)
+        assert status == 404 and b"all.atom" not in body, target
+
+
+def test_a_malformed_range_is_ignored(served: tuple[str, Path]) -> None:
+    url, _ = served
+    for value in ("bytes=abc", "bytes=9-2", "lines=1-2"):
+        status, headers, body = raw_get(url, "/all.atom", Range=value)
+        assert (status, body.decode()) == (200, FEED), value
+        assert headers["content-length"] == str(len(FEED))

@@ -50,9 +50,19 @@ class FeedFiles(StaticFiles):
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         """Answer 404 for any path with a part that starts with a dot."""
-        if any(part.startswith(".") and part != "." for part in path.split("/")):
+        if _hidden(path):
             return PlainTextResponse("Not Found", status_code=404)
         return await super().get_response(path, scope)
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        """The file at `path`, unless it is one of Herald's own reached through a link."""
+        full_path, stat_result = super().lookup_path(path)
+        if stat_result is not None and self.directory is not None:
+            real = Path(full_path).resolve()
+            inside = real.relative_to(Path(self.directory).resolve()).as_posix()
+            if _hidden(inside):
+                return "", None
+        return full_path, stat_result
 
     def file_response(
         self,
@@ -120,6 +130,11 @@ class FeedFiles(StaticFiles):
             theirs = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
             return "*" in theirs or ours in theirs
         return super().is_not_modified(response_headers, request_headers)
+
+
+def _hidden(path: str) -> bool:
+    """Whether a path names one of Herald's dotfiles (its manifest, temporary files)."""
+    return any(part.startswith(".") and part != "." for part in path.split("/"))
 
 
 def create_app(directory: Path, max_age: int = 300) -> Starlette:
