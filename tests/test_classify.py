@@ -152,3 +152,11 @@ def test_context_and_organizations(
 def test_hostile_text_invents_no_tag(classifier: Classifier, body: str) -> None:
     tagged = classifier.classify(article("Notice", body) if body else article("Notice"))
     assert [t for t in tagged.tags if t.passed] == []
+
+
+def test_evidence_keeps_the_first_mentions_and_counts_the_rest(classifier: Classifier) -> None:
+    body = " ".join(["Delegations from Norway met again."] * 40)
+    (norway,) = classifier.classify(article("Talks on Arctic Research", body)).passed("country")
+    assert len(norway.evidence) == 6
+    assert norway.evidence[-1].matched == "35 more mentions"
+    assert norway.score == sum(e.weight for e in norway.evidence)

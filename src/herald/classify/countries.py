@@ -112,10 +112,23 @@ class CountryTagger:
                     label,
                     score,
                     score >= self._rules.threshold,
-                    tuple(evidence[(family, term)]),
+                    kept_evidence(evidence[(family, term)]),
                 )
             )
         return tags
+
+
+KEPT_MENTIONS = 5
+
+
+def kept_evidence(found: list[Evidence]) -> tuple[Evidence, ...]:
+    """The first mentions, and one line for the rest: the evidence kept for a tag stays
+    small however often a text names its country."""
+    if len(found) <= KEPT_MENTIONS:
+        return tuple(found)
+    rest = found[KEPT_MENTIONS:]
+    summary = Evidence(f"{len(rest)} more mentions", "elsewhere", sum(e.weight for e in rest))
+    return (*found[:KEPT_MENTIONS], summary)
 
 
 _NAME_FOLLOWS = re.compile(r"[ \t]+[A-Z][\w’'-]*")
