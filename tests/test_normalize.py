@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from herald.models import Article, RawItem
-from herald.normalize import normalize, to_utc
+from herald.normalize import CONTENT_LIMIT, TEXT_LIMIT, TITLE_LIMIT, normalize, to_utc
 from herald.normalize.identity import Known, article_id, first_of_each, resolve_ids
 from herald.normalize.text import clean_line, cut_on_word
 
@@ -146,3 +146,29 @@ def test_an_earlier_article_is_claimed_once() -> None:
 def test_repeats_in_one_listing_are_one_article() -> None:
     a, b = norm("Same"), norm("Same")
     assert first_of_each([a, b]) == [a]
+
+
+def test_one_giant_item_costs_about_what_a_long_one_does() -> None:
+    """A 9 MB title or body is cut to documented limits; the id still comes from the key."""
+    giant_title = "Talks " * 1_500_000
+    article = normalize(raw(giant_title, "Paragraph. " * 20_000, "Second."), "s", "UTC", "en")
+    assert len(article.title) <= TITLE_LIMIT and article.title.endswith("…")
+    assert sum(map(len, article.paragraphs)) <= TEXT_LIMIT
+    assert len(article.key) <= 1_000
+    assert article.id == article_id("s", raw(giant_title).key)
+    html = RawItem(
+        key="k",
+        title="Big",
+        published=datetime(2026, 3, 10),
+        html="<p><b>bold</b> words</p>" * 20_000,
+    )
+    big = normalize(html, "s", "UTC", "en")
+    assert len(big.content_html) < CONTENT_LIMIT and "<b>" not in big.content_html
+    assert sum(map(len, big.paragraphs)) <= TEXT_LIMIT
+    small = normalize(
+        RawItem(key="k", title="Small", published=datetime(2026, 3, 10), html="<p><b>b</b></p>"),
+        "s",
+        "UTC",
+        "en",
+    )
+    assert small.content_html == "<p><b>b</b></p>"  # under the limits nothing changes

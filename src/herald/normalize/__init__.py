@@ -16,6 +16,13 @@ from herald.normalize.text import clean_line, cut_on_word
 from herald.timezones import load_zone
 
 SUMMARY_LIMIT = 280
+# What one item may cost, whatever a source sends: a longer title is cut on a word, a body
+# is kept up to so many characters of text (an HTML body over CONTENT_LIMIT is kept as its
+# text), so one giant item costs about what a long normal one does.
+TITLE_LIMIT = 300
+TEXT_LIMIT = 100_000
+CONTENT_LIMIT = 200_000
+KEY_LIMIT = 1_000
 LINK_SCHEMES = {"http", "https", "mailto"}  # what a link in a feed may open
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td")
 
@@ -25,15 +32,18 @@ def normalize(raw: RawItem, source_id: str, timezone: str, language: str) -> Art
 
     Raises ValueError for an item whose title is empty once cleaned.
     """
-    title = clean_line(raw.title)
+    title = cut_on_word(clean_line(raw.title[: 2 * TITLE_LIMIT]), TITLE_LIMIT)
     if not title:
-        raise ValueError(f"title {raw.title!r} is empty once control characters are removed")
+        raise ValueError(f"title {raw.title[:80]!r} is empty once control characters are removed")
     if raw.html is not None:
         content_html = clean_html(absolute_links(raw.html, raw.base_url))
         paragraphs = _paragraphs_of(content_html)
+        if len(content_html) > CONTENT_LIMIT:  # kept as its text, up to the limit
+            paragraphs = _within(paragraphs, TEXT_LIMIT)
+            content_html = _as_html(paragraphs)
     else:
-        paragraphs = tuple(p for p in map(clean_line, raw.paragraphs) if p)
-        content_html = "\n".join(f"<p>{escape(p, quote=False)}</p>" for p in paragraphs)
+        paragraphs = _within(tuple(p for p in map(clean_line, raw.paragraphs) if p), TEXT_LIMIT)
+        content_html = _as_html(paragraphs)
     if raw.image:
         picture = clean_html(f'<p><img src="{escape(raw.image)}" alt=""></p>')
         content_html = f"{picture}\n{content_html}"
@@ -44,7 +54,7 @@ def normalize(raw: RawItem, source_id: str, timezone: str, language: str) -> Art
     return Article(
         id=article_id(source_id, raw.key),
         source_id=source_id,
-        key=clean_line(raw.key),
+        key=clean_line(raw.key[:KEY_LIMIT]),
         title=title,
         published=published,
         updated=published,
@@ -68,6 +78,22 @@ def to_utc(moment: datetime, timezone: str) -> datetime:
         return moment.astimezone(UTC)
     except OverflowError:
         raise ValueError(f"date {moment.isoformat()} is out of range") from None
+
+
+def _within(paragraphs: tuple[str, ...], limit: int) -> tuple[str, ...]:
+    """The first paragraphs, up to `limit` characters, the last one cut on a word."""
+    kept: list[str] = []
+    left = limit
+    for paragraph in paragraphs:
+        if left <= 0:
+            break
+        kept.append(cut_on_word(paragraph, left) if len(paragraph) > left else paragraph)
+        left -= len(paragraph)
+    return tuple(kept)
+
+
+def _as_html(paragraphs: tuple[str, ...]) -> str:
+    return "\n".join(f"<p>{escape(p, quote=False)}</p>" for p in paragraphs)
 
 
 def clean_html(html: str) -> str:
