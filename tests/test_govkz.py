@@ -396,3 +396,15 @@ def test_a_version_takes_the_new_tags_of_its_edited_first_version(tmp_path: Path
 
 
 RU_JAPAN = "Казахстан и Япония обсудили проекты зелёного водорода"
+
+
+def test_preview_shows_every_language_version(tmp_path: Path) -> None:
+    stand_in = Portal(tokens=False)
+    with running(stand_in.app()) as url:
+        site = portal_site(tmp_path, url, languages=["en", "kk"])
+        result = CliRunner().invoke(cli, ["preview", "mfa-live", "--config", str(site.config)])
+    assert result.exit_code == 0, result.output
+    heads = [line for line in result.stdout.splitlines() if " UTC  " in line]
+    assert [line.split("  ")[1] for line in heads] == ["en"] * 4 + ["kk"] * 3
+    assert "Қазақстан мен Жапония жасыл сутегі жобаларын талқылады" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith('source "mfa-live": 7 entries would be stored')

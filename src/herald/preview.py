@@ -68,7 +68,12 @@ def preview(loaded: Loaded, source_id: str, now: datetime) -> Preview:
     try:
         found = collect(source, pipeline.fetcher, store, pipeline.browser, now)
         report = pipeline.ingest(source, found.items, found.problems, now)
-        articles = store.articles(FeedQuery(source_id=source.id), len(found.items) + 1)
+        # Each article in its first language, then the source's other language versions.
+        queries = [FeedQuery(source_id=source.id)] + [
+            FeedQuery(source_id=source.id, language=code, machine=False)
+            for code in source.editions[1:]
+        ]
+        articles = [t for q in queries for t in store.articles(q, len(found.items) + 1)]
     finally:
         store.close()
     return Preview(source.id, articles, report.problems)
