@@ -153,6 +153,31 @@ def source_site() -> tuple[Starlette, Counter[str]]:
     async def loop(request: Request) -> Response:
         return RedirectResponse("/loop", status_code=302)
 
+    async def links_elsewhere(request: Request) -> Response:
+        """A listing whose article links lead to another host: directly, by a redirect on
+        its own host, and to a local file."""
+        hits["links-elsewhere"] += 1
+        other = f"http://localhost:{request.url.port}"
+        items = [
+            ("Directly Elsewhere", f"{other}/html/articles/101.html"),
+            ("Redirected Elsewhere", "/go/elsewhere"),
+            ("A Local File", "file:///etc/hostname"),
+            ("At Home", "/html/articles/102.html"),
+        ]
+        body = "".join(
+            f'<li class="item"><h2><a href="{href}">{title}</a></h2>'
+            f'<time datetime="2026-04-0{n}T10:00:00">day</time>'
+            f'<p class="lead">What the listing says of {title}.</p></li>'
+            for n, (title, href) in enumerate(items, start=1)
+        )
+        return Response(f"<ul>{body}</ul>", media_type="text/html")
+
+    async def go_elsewhere(request: Request) -> Response:
+        hits["go-elsewhere"] += 1
+        return RedirectResponse(
+            f"http://localhost:{request.url.port}/html/articles/103.html", status_code=302
+        )
+
     routes = [
         Route("/html/news", html_news),
         Route("/html/articles/{name}", html_article),
@@ -164,5 +189,7 @@ def source_site() -> tuple[Starlette, Counter[str]]:
         Route("/never", never),
         Route("/huge", huge),
         Route("/loop", loop),
+        Route("/html/elsewhere", links_elsewhere),
+        Route("/go/elsewhere", go_elsewhere),
     ]
     return Starlette(routes=routes), hits

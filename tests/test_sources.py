@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from herald.cli import cli
+from herald.fetch.hosts import LinkRefusedError, LinkRule
 from herald.models import TaggedArticle
 from herald.store import FeedQuery
 from herald.update import Outcome
@@ -330,3 +331,50 @@ def test_json_api_links_become_absolute(tmp_path: Path, server: tuple[str, Count
     assert article.url == f"{url}/news/a-17"
     assert f'src="{url}/media/porto.jpg"' in article.content_html
     assert f'href="{url}/about/consulates"' in article.content_html
+
+
+ELSEWHERE = {**HTML, "summary": "p.lead", "next_page": None, "max_pages": 1}
+
+
+def test_links_to_other_hosts_are_not_followed(
+    tmp_path: Path, server: tuple[str, Counter[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A listing cannot make Herald fetch another host, directly, through a redirect, or a
+    local file: the link is refused and logged, the entry keeps what the listing says."""
+    url, hits = server
+    html = {k: v for k, v in ELSEWHERE.items() if v is not None}
+    site = make_site(tmp_path, source("embassy", "html", f"{url}/html/elsewhere", html=html))
+    (report,) = site.run_once()
+    assert report.ok, report
+    found = {a.article.title: a.article for a in stored(site, "embassy")}
+    assert len(found) == 4
+    assert "consular section receives visa" in found["At Home"].content_html  # fetched
+    for title in ("Directly Elsewhere", "Redirected Elsewhere", "A Local File"):
+        assert found[title].content_html == f"<p>What the listing says of {title}.</p>"
+    assert hits["article-101.html"] == 0 and hits["article-103.html"] == 0
+    assert hits["go-elsewhere"] == 1  # asked on its own host, the redirect refused
+    assert "localhost is not the listing's host; add it to the source's follow_hosts" in (
+        caplog.text
+    )
+    assert "file:///etc/hostname: not an http(s) link" in caplog.text
+
+
+def test_follow_hosts_allows_another_host(tmp_path: Path, server: tuple[str, Counter[str]]) -> None:
+    url, hits = server
+    html = {k: v for k, v in ELSEWHERE.items() if v is not None}
+    site = make_site(
+        tmp_path,
+        source("embassy", "html", f"{url}/html/elsewhere", html=html, follow_hosts=["localhost"]),
+    )
+    site.run_once()
+    assert hits["article-101.html"] == 1 and hits["article-103.html"] == 1
+
+
+def test_a_link_rule_refuses_internal_addresses_for_a_public_listing() -> None:
+    rule = LinkRule.for_source("http://93.184.216.34/news", ("127.0.0.1", "169.254.169.254"))
+    rule.check("http://93.184.216.34/news/1")  # its own host: fine (nothing is fetched)
+    for target in ("http://127.0.0.1/admin", "http://169.254.169.254/latest/meta-data"):
+        with pytest.raises(LinkRefusedError, match="is an internal address"):
+            rule.check(target)
+    inside = LinkRule.for_source("http://127.0.0.1:8080/news", ())
+    inside.check("http://127.0.0.1:9999/article")  # a listing at home may link at home

@@ -17,6 +17,7 @@ from datetime import datetime
 from herald.errors import HeraldError, RefusedError
 from herald.fetch import Fetcher
 from herald.fetch.browser import Browser
+from herald.fetch.hosts import LinkRefusedError, LinkRule
 from herald.models import Fetched, ParseProblem, RawItem, Validators
 from herald.normalize.identity import article_id
 from herald.parse import KINDS, SourceKind
@@ -47,25 +48,35 @@ class _Reader:
     reading: str | None = None
 
     def fetch(
-        self, url: str, headers: Mapping[str, str], validators: Validators | None = None
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        validators: Validators | None = None,
+        rule: LinkRule | None = None,
     ) -> Fetched:
         try:
-            return self._fetch(url, headers, validators)
+            return self._fetch(url, headers, validators, rule)
         except RefusedError as refused:
             if self.session is None:
                 raise
             self.session.on_refused(refused)
             try:
-                return self._fetch(url, headers, validators)
+                return self._fetch(url, headers, validators, rule)
             except RefusedError as again:
                 self.session.on_refused(again)  # refreshed once already: says so and fails
                 raise
 
     def _fetch(
-        self, url: str, headers: Mapping[str, str], validators: Validators | None
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        validators: Validators | None,
+        rule: LinkRule | None,
     ) -> Fetched:
         extra = self.session.headers if self.session is not None else {}
-        return self.fetcher.fetch(url, headers={**headers, **extra}, validators=validators)
+        return self.fetcher.fetch(
+            url, headers={**headers, **extra}, validators=validators, rule=rule
+        )
 
 
 def collect(
@@ -183,6 +194,7 @@ def _read_articles(
     """Fetch the full text of each new item that has only a teaser, once; a known one
     keeps the full text stored for it, so that its teaser is not taken for an edit."""
     assert kind.article is not None
+    rule = LinkRule.for_source(kind.first_url(source), source.follow_hosts)
     stored = store.get_many(article_id(source.id, item.key) for item in items)
     complete: list[RawItem] = []
     for item in items:
@@ -195,8 +207,12 @@ def _read_articles(
             complete.append(replace(item, html=kept, paragraphs=(), image=None))
             continue
         try:
-            page = reader.fetch(item.details_url, kind.headers(source))
+            page = reader.fetch(item.details_url, kind.headers(source), rule=rule)
             content = kind.article(page, source)
+        except LinkRefusedError as exc:  # never fetched: the entry keeps what the listing says
+            log.warning('source "%s", article "%s": link refused: %s', source.id, item.title, exc)
+            complete.append(item)
+            continue
         except HeraldError as exc:
             # Left out now and tried again next run, so the listing must be read again.
             found.problems.append(ParseProblem(None, f'article "{item.title}": {exc}'))

@@ -280,6 +280,8 @@ class SourceSettings(_Section):
     # A lead paragraph ending so starts an article of its own ("" turns splitting off).
     glue_marker: str = GLUE_MARKER
     headers: dict[str, str] = Field(default_factory=dict)  # sent with every request
+    # Hosts besides the listing's own that its links may make Herald fetch (article pages).
+    follow_hosts: tuple[str, ...] = ()
 
     @field_validator("id")
     @classmethod

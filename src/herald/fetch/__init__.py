@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from herald.fetch.files import read_file
+from herald.fetch.hosts import LinkRule
 from herald.fetch.http import HttpFetcher
 from herald.models import Fetched, Validators
 
@@ -22,8 +23,10 @@ class Fetcher(Protocol):
         *,
         headers: Mapping[str, str] | None = None,
         validators: Validators | None = None,
+        rule: LinkRule | None = None,
     ) -> Fetched:
-        """The bytes at `url`, or `not_modified`; raises SourceError when there are none."""
+        """The bytes at `url`, or `not_modified`; raises SourceError when there are none.
+        With a `rule`, `url` and every redirect must keep to it (LinkRefusedError)."""
 
 
 class DefaultFetcher:
@@ -39,12 +42,18 @@ class DefaultFetcher:
         *,
         headers: Mapping[str, str] | None = None,
         validators: Validators | None = None,
+        rule: LinkRule | None = None,
     ) -> Fetched:
-        """The bytes at `url`, or `not_modified`; raises SourceError when there are none."""
+        """The bytes at `url`, or `not_modified`; raises SourceError when there are none.
+        With a `rule`, `url` and every redirect must keep to it (LinkRefusedError)."""
+        if rule is not None:
+            rule.check(url)
         if url.startswith(("http://", "https://")):
             etag = validators.etag if validators else None
             modified = validators.last_modified if validators else None
-            return self._http.fetch(url, headers=headers or {}, etag=etag, last_modified=modified)
+            return self._http.fetch(
+                url, headers=headers or {}, etag=etag, last_modified=modified, rule=rule
+            )
         return read_file(url, self._max_bytes)
 
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from herald.errors import RefusedError, SourceError
+from herald.fetch.hosts import LinkRule
 from herald.models import Fetched
 from herald.settings import FetchSettings
 
@@ -81,6 +82,7 @@ class HttpFetcher:
         headers: Mapping[str, str],
         etag: str | None = None,
         last_modified: str | None = None,
+        rule: LinkRule | None = None,
     ) -> Fetched:
         """The body at `url` (or `not_modified`), after retries; SourceError if none came."""
         # Case-insensitive: a source's "user-agent" (a browser's) replaces Herald's own.
@@ -91,13 +93,23 @@ class HttpFetcher:
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
         with self._gate.turn(urlsplit(url).netloc):
-            return asyncio.run(self._with_retries(url, request_headers))
+            return asyncio.run(self._with_retries(url, request_headers, rule))
 
-    async def _with_retries(self, url: str, headers: httpx.Headers) -> Fetched:
+    async def _with_retries(
+        self, url: str, headers: httpx.Headers, rule: LinkRule | None
+    ) -> Fetched:
         s = self._settings
         timeout = httpx.Timeout(s.timeout, connect=s.connect_timeout)
+
+        async def keep_to_rule(request: httpx.Request) -> None:
+            if rule is not None:  # every hop of a redirect, too
+                rule.check(str(request.url))
+
         async with httpx.AsyncClient(
-            timeout=timeout, follow_redirects=True, max_redirects=s.max_redirects
+            timeout=timeout,
+            follow_redirects=True,
+            max_redirects=s.max_redirects,
+            event_hooks={"request": [keep_to_rule]},
         ) as client:
             for attempt in range(s.retries + 1):
                 try:
