@@ -180,7 +180,7 @@ def test_an_archive_page_from_kept_entries_is_the_page_rendered_whole(tmp_path: 
     site.run_once()
     store = SQLiteStore(site.folder / "var" / "herald.sqlite")
     try:
-        first_hundred = store.revisions(FeedQuery(), by_arrival=True)[:100]
+        first_hundred = store.revisions(FeedQuery())[:100]
         rows = store.entry_rows(FeedQuery(), first_hundred[0][0], first_hundred[-1][0])
         tagged = list(store.get_many([r.id for r in rows], evidence=False).values())
         view = feed_view(
@@ -216,8 +216,7 @@ def test_a_publish_reads_only_the_feeds_that_changed(tmp_path: Path) -> None:
         revisions = pipeline.store.revisions
 
         def counted(query: FeedQuery, *args: Any, **kwargs: Any) -> list[tuple[int, int]]:
-            if kwargs.get("by_arrival"):
-                read[(query.source_id, query.family)] = kwargs.get("since", 0)
+            read[(query.source_id, query.family)] = kwargs.get("since", 0)
             return revisions(query, *args, **kwargs)
 
         pipeline.store.revisions = counted  # type: ignore[method-assign]

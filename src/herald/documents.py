@@ -267,7 +267,7 @@ def _feed(
             first, since = full_pages + 1, record.tail
             documents += full
     # The feed's articles by arrival, from its first page looked at: one query, cut in pages.
-    members = store.revisions(spec.query, by_arrival=True, since=since)
+    members = store.revisions(spec.query, since=since)
     total = (first - 1) * ARCHIVE_PAGE + len(members)
     pages = archive_pages(total, max_entries)
     paging = Paging(complete=not pages, prev_archive=page_path(pages) if pages else None)

@@ -88,20 +88,9 @@ class Store(Protocol):
         """A feed's articles that arrived from number `first` to `last`, by arrival; found
         by key, so reading any part of a long history costs the same."""
 
-    def count(self, query: FeedQuery) -> int:
-        """How many articles a feed holds in all."""
-
-    def revisions(
-        self,
-        query: FeedQuery,
-        limit: int | None = None,
-        *,
-        by_arrival: bool = False,
-        since: int = 0,
-    ) -> list[tuple[int, int]]:
-        """(arrival number, revision) of a feed's articles, cheaply: the newest `limit` by
-        `published` (as `articles` returns them), or all of them in the order they
-        arrived, from arrival number `since` on."""
+    def revisions(self, query: FeedQuery, *, since: int = 0) -> list[tuple[int, int]]:
+        """(arrival number, revision) of a feed's articles in the order they arrived, from
+        arrival number `since` on: cheaply, without the articles."""
 
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""

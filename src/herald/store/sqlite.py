@@ -226,32 +226,12 @@ class SQLiteStore:
         sql += f" ORDER BY {_newest(query)} LIMIT ?"
         return _entry_rows(self._tuples(sql, [*params, limit]))
 
-    def count(self, query: FeedQuery) -> int:
-        """How many articles a feed holds in all."""
-        sql, params = _feed_sql("count(*)", query)
-        total: int = self._db.execute(sql, params).fetchone()[0]
-        return total
-
-    def revisions(
-        self,
-        query: FeedQuery,
-        limit: int | None = None,
-        *,
-        by_arrival: bool = False,
-        since: int = 0,
-    ) -> list[tuple[int, int]]:
-        """(arrival number, revision) of a feed's articles, cheaply: the newest `limit` by
-        `published` (as `articles` returns them), or all of them in the order they
-        arrived, from arrival number `since` on."""
+    def revisions(self, query: FeedQuery, *, since: int = 0) -> list[tuple[int, int]]:
+        """(arrival number, revision) of a feed's articles in the order they arrived, from
+        arrival number `since` on: cheaply, without the articles."""
         sql, params = _feed_sql("a.seq, a.revision", query)
-        if since:
-            sql += f" AND {_key(query)}.seq >= ?"
-            params.append(since)
-        sql += f" ORDER BY {_key(query)}.seq" if by_arrival else f" ORDER BY {_newest(query)}"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return self._tuples(sql, params)
+        sql += " AND {key}.seq >= ? ORDER BY {key}.seq".format(key=_key(query))
+        return self._tuples(sql, [*params, since])
 
     def _tuples(self, sql: str, params: list[Any]) -> list[Any]:
         """Rows as plain tuples: many times faster to read in bulk than sqlite3.Row."""
