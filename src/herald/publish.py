@@ -63,7 +63,7 @@ class DirectoryPublisher:
 
     def is_current(self, path: str, fingerprint: str) -> bool:
         """Whether `path` was published from inputs with this fingerprint and is still there."""
-        return self._manifest().get(path) == fingerprint and self._target(path).is_file()
+        return self.current(path) == fingerprint
 
     def write(self, path: str, data: bytes, fingerprint: str | None = None) -> bool:
         """Publish one file (in place by the end of the publish, `prune`); return whether

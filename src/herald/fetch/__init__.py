@@ -46,14 +46,14 @@ class DefaultFetcher:
     ) -> Fetched:
         """The bytes at `url`, or `not_modified`; raises SourceError when there are none.
         With a `rule`, `url` and every redirect must keep to it (LinkRefusedError)."""
-        if rule is not None:
-            rule.check(url)
-        if url.startswith(("http://", "https://")):
+        if url.startswith(("http://", "https://")):  # the client checks the rule on every hop
             etag = validators.etag if validators else None
             modified = validators.last_modified if validators else None
             return self._http.fetch(
                 url, headers=headers or {}, etag=etag, last_modified=modified, rule=rule
             )
+        if rule is not None:
+            rule.check(url)  # a local file is never a follow-up: refused
         return read_file(url, self._max_bytes)
 
 
