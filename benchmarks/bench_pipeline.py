@@ -17,29 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import make_listing  # noqa: E402
+from benchmarks.corpus import make_listing, site_config  # noqa: E402
 from herald.app import load, open_pipeline  # noqa: E402
 from herald.models import Fetched  # noqa: E402
 from herald.normalize import normalize  # noqa: E402
 from herald.parse.bulletin import parse_bulletin  # noqa: E402
 
 SAMPLE = "mfa-kz-2026-03-10.txt"
-CONFIG = """
-[site]
-base_url = "http://127.0.0.1:8080/"
-[paths]
-output = "feeds"
-database = "herald.sqlite"
-[classify]
-topics = "{root}/config/topics.toml"
-countries = "{root}/config/countries.toml"
-[[sources]]
-id = "bench"
-name = "Benchmark"
-kind = "bulletin"
-url = "listing.txt"
-timezone = "Asia/Almaty"
-"""
 
 
 def timed(label: str, count: int, work: object) -> float:
@@ -60,7 +44,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         (base / "listing.txt").write_text(listing, encoding="utf-8")
-        (base / "herald.toml").write_text(CONFIG.format(root=ROOT), encoding="utf-8")
+        (base / "herald.toml").write_text(site_config(("bench", "listing.txt")), "utf-8")
         loaded = load(base / "herald.toml")
         settings, classifier = loaded.settings, loaded.classifier
         source = settings.sources[0]

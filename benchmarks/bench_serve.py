@@ -22,26 +22,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import make_listing  # noqa: E402
+from benchmarks.corpus import make_listing, site_config  # noqa: E402
 from herald.app import load, open_pipeline  # noqa: E402
 
 REQUESTS, CONCURRENCY = 5000, 50
-CONFIG = """
-[site]
-base_url = "http://127.0.0.1:8080/"
-[paths]
-output = "feeds"
-database = "herald.sqlite"
-[classify]
-topics = "{root}/config/topics.toml"
-countries = "{root}/config/countries.toml"
-[[sources]]
-id = "bench"
-name = "Benchmark"
-kind = "bulletin"
-url = "listing.txt"
-timezone = "Asia/Almaty"
-"""
 NGINX = """
 daemon off;
 worker_processes 1;
@@ -103,7 +87,7 @@ def main() -> None:
         folder = Path(name)
         folder.chmod(0o755)  # nginx's workers run as another user
         (folder / "listing.txt").write_text(make_listing(200), encoding="utf-8")
-        (folder / "herald.toml").write_text(CONFIG.format(root=ROOT), encoding="utf-8")
+        (folder / "herald.toml").write_text(site_config(("bench", "listing.txt")), "utf-8")
         pipeline = open_pipeline(load(folder / "herald.toml"))
         pipeline.run_once(datetime(2026, 3, 12, tzinfo=UTC))
         pipeline.store.close()

@@ -95,3 +95,32 @@ def write_corpus(folder: Path, articles: int, files: int = 20, *, first: int = 0
         path.write_text(listing, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = """
+[site]
+base_url = "http://127.0.0.1:8080/"
+[paths]
+output = "feeds"
+database = "herald.sqlite"
+[classify]
+topics = "{root}/config/topics.toml"
+countries = "{root}/config/countries.toml"
+{extra}
+"""
+SOURCE = """
+[[sources]]
+id = "{id}"
+name = "Benchmark {id}"
+kind = "bulletin"
+url = "{url}"
+timezone = "Asia/Almaty"
+"""
+
+
+def site_config(*listings: tuple[str, str], extra: str = "") -> str:
+    """A herald.toml for a benchmark folder: the project's rule files, the output and the
+    store inside the folder, one bulletin source per (id, listing path)."""
+    sources = "".join(SOURCE.format(id=source_id, url=url) for source_id, url in listings)
+    return SITE.format(root=ROOT, extra=extra) + sources
