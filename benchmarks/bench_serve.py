@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.corpus import make_listing, site_config  # noqa: E402
 from herald.app import load, open_pipeline  # noqa: E402
 
-REQUESTS, CONCURRENCY = 5000, 50
+REQUESTS, CONCURRENCY = 20000, 50
 NGINX = """
 daemon off;
 worker_processes 1;

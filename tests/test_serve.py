@@ -182,3 +182,34 @@ def test_a_malformed_range_is_ignored(served: tuple[str, Path]) -> None:
         status, headers, body = raw_get(url, "/all.atom", Range=value)
         assert (status, body.decode()) == (200, FEED), value
         assert headers["content-length"] == str(len(FEED))
+
+
+def test_a_folder_with_an_index_is_reached_with_its_slash(served: tuple[str, Path]) -> None:
+    url, root = served
+    (root / "es").mkdir()
+    (root / "es" / "index.html").write_text("<p>es</p>", encoding="utf-8")
+    status, headers, _ = raw_get(url, "/es")
+    assert (status, headers["location"]) == (307, "/es/")
+    assert raw_get(url, "/es/")[2] == b"<p>es</p>"
+    assert raw_get(url, "/topics")[0] == 404  # a folder without an index is not listed
+
+
+def test_only_get_and_head(served: tuple[str, Path]) -> None:
+    url, _ = served
+    response = httpx.post(f"{url}/all.atom", content=b"x")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+
+
+def test_a_file_too_large_to_keep_is_streamed_with_ranges(served: tuple[str, Path]) -> None:
+    url, root = served
+    big = b"<feed>" + b"x" * (5 * 1024 * 1024) + b"</feed>"
+    (root / "big.atom").write_bytes(big)
+    whole = httpx.get(f"{url}/big.atom", headers={"Accept-Encoding": "gzip"})
+    assert whole.status_code == 200 and whole.content == big
+    assert "content-encoding" not in whole.headers
+    assert whole.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    part = httpx.get(f"{url}/big.atom", headers={"Range": "bytes=0-5"})
+    assert (part.status_code, part.content) == (206, b"<feed>")
+    again = httpx.get(f"{url}/big.atom", headers={"If-None-Match": whole.headers["etag"]})
+    assert again.status_code == 304

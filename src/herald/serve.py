@@ -1,10 +1,12 @@
-"""Serving the output directory: Starlette's static files under uvicorn.
+"""Serving the output directory: a small ASGI app of its own under uvicorn.
 
-Starlette does the HTTP: paths that leave the directory (../, %2e%2e, symlinks out of the
-tree) are refused, ETag and Last-Modified come from the file, 304 answers both
-validators, HEAD works. Herald adds media types with a charset, Cache-Control, hides its
-own dotfiles, and keeps each file's bytes, plain and gzipped, for as long as the file is
-unchanged: a feed is compressed once per version, not once per request.
+A feed is read again and again, unchanged: each file version is looked up once (its real
+path checked to be inside the directory and not one of Herald's dotfiles), read once,
+compressed once, and its headers built once; a request then costs one `stat` to see that
+the file is still that version. Paths that leave the directory (../, %2e%2e, backslashes,
+symlinks out of the tree) and Herald's own dotfiles are a plain 404. ETag (weak: the same
+feed goes out gzipped or not) and Last-Modified come from the file, 304 answers both
+validators, HEAD works; a file too large to keep is streamed by Starlette, with ranges.
 """
 
 from __future__ import annotations
@@ -12,17 +14,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import stat as stat_module
 from collections import OrderedDict
-from email.utils import formatdate
+from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
+from functools import cached_property
 from pathlib import Path
 
 import uvicorn
-from starlette.applications import Starlette
-from starlette.datastructures import Headers
-from starlette.responses import FileResponse, PlainTextResponse, Response
-from starlette.routing import Mount
-from starlette.staticfiles import NotModifiedResponse, StaticFiles
-from starlette.types import Scope
+from starlette.responses import FileResponse
+from starlette.types import Receive, Scope, Send
 
 MEDIA_TYPES = {
     ".atom": "application/atom+xml; charset=utf-8",
@@ -30,117 +31,235 @@ MEDIA_TYPES = {
     ".json": "application/feed+json; charset=utf-8",
     ".opml": "text/x-opml; charset=utf-8",
     ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".txt": "text/plain; charset=utf-8",
 }
-
+OTHER_TYPE = "application/octet-stream"
 
 GZIP_MIN = 512  # smaller bodies are sent as they are
 KEPT_BYTES = 64 * 1024 * 1024  # file bytes kept in memory, plain and gzipped
 KEPT_FILE = 4 * 1024 * 1024  # a larger file is streamed from disk, uncompressed
+CHECKED_PATHS = 10_000  # URL paths remembered with the file they name
+NOT_FOUND = b"Not Found"
+
+Headers = list[tuple[bytes, bytes]]
 
 
-class FeedFiles(StaticFiles):
-    """Static files with feed media types, caching headers, and no hidden files."""
+@dataclass
+class _Version:
+    """One version of one served file, with what answering for it needs."""
+
+    stamp: tuple[int, int, int, int]  # device, inode, mtime (ns), size
+    path: str  # the real path, checked to be inside the directory
+    body: bytes | None  # None: too large to keep, streamed from disk
+    packed: bytes | None  # gzipped body, if worth it
+    etag: str
+    modified: int  # Last-Modified, whole seconds
+    common: Headers  # what every answer about this version carries
+
+    @cached_property
+    def unchanged(self) -> Headers:
+        """A 304's headers: the validators and caching ones, no content type."""
+        return [h for h in self.common if h[0] != b"content-type"]
+
+    @cached_property
+    def plain(self) -> Headers:
+        return [*self.common, (b"content-length", str(len(self.body or b"")).encode())]
+
+    @cached_property
+    def gzipped(self) -> Headers:
+        length = str(len(self.packed or b"")).encode()
+        return [*self.common, (b"content-encoding", b"gzip"), (b"content-length", length)]
+
+    @property
+    def size(self) -> int:
+        return len(self.body or b"") + len(self.packed or b"")
+
+
+def _stamp(result: os.stat_result) -> tuple[int, int, int, int]:
+    return (result.st_dev, result.st_ino, result.st_mtime_ns, result.st_size)
+
+
+class FeedFiles:
+    """The ASGI app that serves an output directory."""
 
     def __init__(self, directory: Path, max_age: int) -> None:
-        super().__init__(directory=directory, html=True)
-        self.cache_control = f"public, max-age={max_age}"
-        # path: (mtime_ns, size, bytes, gzipped bytes or None), most recently used last
-        self._kept: OrderedDict[str, tuple[int, int, bytes, bytes | None]] = OrderedDict()
+        self.root = str(directory.resolve())
+        self.cache_control = f"public, max-age={max_age}".encode()
+        self._kept: OrderedDict[str, _Version] = OrderedDict()  # most recently used last
         self._kept_bytes = 0
+        self._checked: dict[str, str] = {}  # URL path: the file it names, checks passed
 
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        """Answer 404 for any path with a part that starts with a dot."""
-        if _hidden(path):
-            return PlainTextResponse("Not Found", status_code=404)
-        return await super().get_response(path, scope)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        if scope["method"] not in ("GET", "HEAD"):
+            await _plain(send, 405, b"Method Not Allowed", [(b"allow", b"GET, HEAD")])
+            return
+        path: str = scope["path"]
+        found = self._find(path)
+        if found is None:
+            await _plain(send, 404, NOT_FOUND)
+            return
+        if isinstance(found, str):
+            await _plain(send, 307, b"", [(b"location", found.encode())])
+            return
+        await self._answer(found, scope, receive, send)
 
-    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
-        """The file at `path`, unless it is one of Herald's own reached through a link."""
-        full_path, stat_result = super().lookup_path(path)
-        if stat_result is not None and self.directory is not None:
-            real = Path(full_path).resolve()
-            inside = real.relative_to(Path(self.directory).resolve()).as_posix()
-            if _hidden(inside):
-                return "", None
-        return full_path, stat_result
+    def _find(self, path: str) -> _Version | str | None:
+        """The version of the file a path names; a path to redirect to (a folder asked for
+        without its slash); or None, for anything not to be served."""
+        full = self._checked.get(path)
+        if full is None:
+            if "\\" in path or "\x00" in path:
+                return None
+            parts = [part for part in path.split("/") if part and part != "."]
+            if any(part.startswith(".") for part in parts):
+                return None
+            # os.path and os.stat, not Path: this runs on every request, and costs a third.
+            full = os.path.join(self.root, *parts)  # noqa: PTH118
+        try:
+            result = os.stat(full)  # noqa: PTH116
+            if stat_module.S_ISDIR(result.st_mode):
+                full = os.path.join(full, "index.html")  # noqa: PTH118
+                result = os.stat(full)  # noqa: PTH116
+                if path != "/" and not path.endswith("/"):
+                    return path + "/"  # so that the page's relative links work
+        except (OSError, ValueError):
+            return None
+        kept = self._kept.get(full)
+        if kept is not None and kept.stamp == _stamp(result):
+            self._kept.move_to_end(full)
+            return kept
+        version = self._load(full, result)
+        if version is not None:
+            if len(self._checked) >= CHECKED_PATHS:
+                self._checked.clear()
+            self._checked[path] = full
+        return version
 
-    def file_response(
-        self,
-        full_path: str | os.PathLike[str],
-        stat_result: os.stat_result,
-        scope: Scope,
-        status_code: int = 200,
-    ) -> Response:
-        """A file with its media type, Cache-Control, and a weak ETag.
+    def _load(self, full: str, result: os.stat_result) -> _Version | None:
+        """Look up, read and compress a file version that is not kept yet."""
+        real = Path(full).resolve()
+        if not real.is_relative_to(self.root):
+            return None
+        if any(part.startswith(".") for part in real.relative_to(self.root).parts):
+            return None
+        if not stat_module.S_ISREG(result.st_mode):
+            return None
+        body: bytes | None = None
+        if result.st_size <= KEPT_FILE:
+            try:
+                with real.open("rb") as file:
+                    body = file.read(KEPT_FILE + 1)
+            except OSError:
+                return None
+            if len(body) != result.st_size:  # changed while read: read it next time
+                return None
+        stamp = f"{result.st_mtime_ns}-{result.st_size}".encode()
+        etag = f'W/"{hashlib.sha256(stamp).hexdigest()[:32]}"'
+        modified = int(result.st_mtime)
+        media_type = MEDIA_TYPES.get(Path(full).suffix, OTHER_TYPE)
+        version = _Version(
+            stamp=_stamp(result),
+            path=str(real),
+            body=body,
+            packed=gzip.compress(body, mtime=0) if body and len(body) >= GZIP_MIN else None,
+            etag=etag,
+            modified=modified,
+            common=[
+                (b"cache-control", self.cache_control),
+                (b"etag", etag.encode()),
+                (b"last-modified", formatdate(modified, usegmt=True).encode()),
+                (b"vary", b"Accept-Encoding"),
+                (b"content-type", media_type.encode()),
+            ],
+        )
+        if body is not None:
+            self._keep(full, version)
+        return version
 
-        The ETag is weak because the same file may go out gzipped or not; both are the
-        same feed, which is exactly what a weak validator says.
-        """
-        stamp = f"{stat_result.st_mtime_ns}-{stat_result.st_size}".encode()
-        headers = {
-            "cache-control": self.cache_control,
-            "etag": f'W/"{hashlib.sha256(stamp).hexdigest()[:32]}"',
-            "last-modified": formatdate(stat_result.st_mtime, usegmt=True),
-            "vary": "Accept-Encoding",
-        }
-        media_type = MEDIA_TYPES.get(Path(full_path).suffix)
-        request = Headers(scope=scope)
-        if self.is_not_modified(Headers(headers), request):
-            return NotModifiedResponse(Headers(headers))
-        if stat_result.st_size > KEPT_FILE:
-            return FileResponse(
-                full_path,
-                status_code=status_code,
-                stat_result=stat_result,
-                media_type=media_type,
-                headers=headers,
-            )
-        body, packed = self._bytes(str(full_path), stat_result)
-        if packed is not None and accepts_gzip(request.get("accept-encoding", "")):
-            body = packed
-            headers["content-encoding"] = "gzip"
-        headers["content-length"] = str(len(body))
-        if scope["method"] == "HEAD":
-            body = b""
-        return Response(body, status_code, headers=headers, media_type=media_type)
-
-    def _bytes(self, path: str, stat_result: os.stat_result) -> tuple[bytes, bytes | None]:
-        """A file's bytes and their gzip, read and compressed once per version of it."""
-        kept = self._kept.get(path)
-        if kept and kept[:2] == (stat_result.st_mtime_ns, stat_result.st_size):
-            self._kept.move_to_end(path)
-            return kept[2], kept[3]
-        with Path(path).open("rb") as file:
-            body = file.read()
-        packed = gzip.compress(body, mtime=0) if len(body) >= GZIP_MIN else None
-        if kept:
-            self._kept_bytes -= len(kept[2]) + len(kept[3] or b"")
-        self._kept[path] = (stat_result.st_mtime_ns, stat_result.st_size, body, packed)
-        self._kept_bytes += len(body) + len(packed or b"")
+    def _keep(self, full: str, version: _Version) -> None:
+        old = self._kept.pop(full, None)
+        if old is not None:
+            self._kept_bytes -= old.size
+        self._kept[full] = version
+        self._kept_bytes += version.size
         while self._kept_bytes > KEPT_BYTES and len(self._kept) > 1:
-            _, (_, _, old, old_packed) = self._kept.popitem(last=False)
-            self._kept_bytes -= len(old) + len(old_packed or b"")
-        return body, packed
+            _, dropped = self._kept.popitem(last=False)
+            self._kept_bytes -= dropped.size
 
-    def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
-        """If-None-Match compares weakly (RFC 9110 13.1.2); else If-Modified-Since."""
-        if_none_match = request_headers.get("if-none-match")
-        if if_none_match is not None:
-            ours = response_headers["etag"].removeprefix("W/")
-            theirs = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-            return "*" in theirs or ours in theirs
-        return super().is_not_modified(response_headers, request_headers)
+    async def _answer(self, version: _Version, scope: Scope, receive: Receive, send: Send) -> None:
+        """200 (plain or gzipped), 304, or a stream for a file too large to keep."""
+        request = {name: value for name, value in scope["headers"]}
+        if _not_modified(version, request):
+            await send({"type": "http.response.start", "status": 304, "headers": version.unchanged})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        if version.body is None:
+            result = Path(version.path).stat()
+            named = {k.decode(): v.decode() for k, v in version.common}
+            response = FileResponse(version.path, stat_result=result, headers=named)
+            await response(scope, receive, send)
+            return
+        body, headers = version.body, version.plain
+        accepted = request.get(b"accept-encoding")
+        if version.packed is not None and accepted and accepts_gzip(accepted.decode("latin-1")):
+            body, headers = version.packed, version.gzipped
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
 
 
-def _hidden(path: str) -> bool:
-    """Whether a path names one of Herald's dotfiles (its manifest, temporary files)."""
-    return any(part.startswith(".") and part != "." for part in path.split("/"))
+def _not_modified(version: _Version, request: dict[bytes, bytes]) -> bool:
+    """If-None-Match compares weakly (RFC 9110 13.1.2); else If-Modified-Since."""
+    if_none_match = request.get(b"if-none-match")
+    if if_none_match is not None:
+        ours = version.etag.removeprefix("W/")
+        theirs = [tag.strip().removeprefix("W/") for tag in if_none_match.decode().split(",")]
+        return "*" in theirs or ours in theirs
+    if_modified_since = request.get(b"if-modified-since")
+    if if_modified_since is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since.decode("latin-1"))
+    except (TypeError, ValueError):
+        return False
+    return since.timestamp() >= version.modified
 
 
-def create_app(directory: Path, max_age: int = 300) -> Starlette:
+async def _plain(send: Send, status: int, text: bytes, extra: Headers | None = None) -> None:
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(text)).encode()),
+        *(extra or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": text})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    """Nothing to start or stop: say so to the server."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def create_app(directory: Path, max_age: int = 300) -> FeedFiles:
     """An app that serves `directory` with validators, 304s and gzip."""
     directory.mkdir(parents=True, exist_ok=True)
-    return Starlette(routes=[Mount("/", FeedFiles(directory, max_age))])
+    return FeedFiles(directory, max_age)
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -169,5 +288,6 @@ def create_server(directory: Path, host: str, port: int, max_age: int = 300) -> 
         port=port,
         log_level="warning",
         access_log=False,
+        server_header=False,  # no need to tell the world which server this is
     )
     return uvicorn.Server(config)
