@@ -125,8 +125,15 @@ def test_ids_and_tags_and_alternates(spanish: Site) -> None:
     assert (None, "http://feeds.example.test/all.atom", atom) in back
     there = feed_links(spanish.feeds / "all.atom")
     assert ("es", "http://feeds.example.test/es/all.atom", atom) in there
-    # ... never an entry's: readers open an entry's alternate link as the article.
-    assert not [link for e in original + translated for link in e.findall(f"{A}link")]
+    # ... never an entry's: readers open an entry's alternate link as the article, so an
+    # entry (these bulletin entries have no page at the source) links its page in its tree.
+    for tree, feed_entries in (("", original), ("es/", translated)):
+        for entry in feed_entries:
+            links = [(link.get("rel"), link.get("type")) for link in entry.findall(f"{A}link")]
+            assert links == [("alternate", "text/html")]
+            href = entry.find(f"{A}link").get("href")
+            assert href.startswith(f"http://feeds.example.test/{tree}articles/")
+            assert (spanish.feeds / href.removeprefix("http://feeds.example.test/")).is_file()
 
 
 def test_glossary_terms_come_back_unchanged(spanish: Site) -> None:

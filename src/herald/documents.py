@@ -23,8 +23,20 @@ from herald.models import TaggedArticle
 from herald.previous import FeedRecord, Keep, archive_pages, feed_key, what_to_keep
 from herald.publish import Publisher
 from herald.render.atom import atom_document, atom_entry, for_feed, render_atom
-from herald.render.discovery import FeedGroup, FeedSummary, render_index, render_opml
+from herald.render.discovery import FeedGroup, FeedSummary, render_opml
 from herald.render.feeds import FeedSpec, feed_specs
+from herald.render.html import (
+    FAVICON,
+    STYLE,
+    Tree,
+    article_page_path,
+    country_name,
+    render_article_page,
+    render_feed_page,
+    render_index,
+    source_health,
+    words,
+)
 from herald.render.jsonfeed import render_json
 from herald.render.rss import render_rss
 from herald.render.view import (
@@ -40,16 +52,12 @@ from herald.render.view import (
     newest_first,
 )
 from herald.settings import Settings
-from herald.store import Store
+from herald.store import FeedQuery, Store
 from herald.translate.texts import Translator, field_payload
 
-GROUPS = (
-    ("all", "Everything"),
-    ("sources", "Sources"),
-    ("topics", "Topics"),
-    ("countries", "Countries"),
-    ("organizations", "Organizations"),
-)
+GROUPS = ("all", "sources", "topics", "countries", "organizations")
+LAYOUT = 2  # what documents say beyond their inputs: raised when that changes
+PAGE_BATCH = 200  # article pages rendered from one read of the store
 FORMATS: tuple[tuple[str, Callable[[FeedView], bytes]], ...] = (
     (".atom", render_atom),
     (".rss", render_rss),
@@ -133,6 +141,16 @@ class _Site:
     published: Publisher | None  # what the last publish left, to skip unchanged feeds
     generation: int  # the store's generation this publish reflects
     changes: dict[str, tuple[int, int]]  # per feed: when it last changed, and not by growing
+
+    def tree(self, edition: Edition) -> Tree:
+        """Where the pages of an edition sit."""
+        return Tree(
+            self.settings.site.title,
+            self.settings.site.base_url,
+            edition.prefix,
+            edition.language,
+            tuple((o.language, o.prefix) for o in edition.others),
+        )
 
     def view(
         self,
@@ -245,7 +263,7 @@ def _feed(
         return prefix + archive_path(spec.path, number)
 
     if keep is Keep.EVERYTHING and record is not None:
-        paths = [f"{prefix}{spec.path}{suffix}" for suffix, _ in FORMATS]
+        paths = [f"{prefix}{spec.path}{suffix}" for suffix, _ in (*FORMATS, (".html", None))]
         paths += [
             f"{page_path(n)}.atom" for n in range(1, archive_pages(record.total, max_entries) + 1)
         ]
@@ -279,6 +297,15 @@ def _feed(
         documents.append(
             Document(f"{prefix}{spec.path}{suffix}", mark, partial(_render, render, current))
         )
+    preview = partial(_feed_page, site.tree(edition), spec, total)
+    documents.append(
+        # The page also says how many entries the feed has had in all.
+        Document(
+            f"{prefix}{spec.path}.html",
+            _fingerprint(mark, total),
+            partial(_render, preview, current),
+        )
+    )
     archived = []
     for page in range(first, pages + 1):
         offset = (page - first) * ARCHIVE_PAGE
@@ -312,6 +339,70 @@ def _feed(
         again = FeedRecord(site.generation, total, updated, context, tail)
         documents.append(Document(record_name, again.text(), _no_file, record=True))
     return documents, archived, FeedSummary(spec.name, prefix + spec.path, total, updated)
+
+
+def _feed_page(tree: Tree, spec: FeedSpec, total: int, view: FeedView) -> bytes:
+    return render_feed_page(tree, view, spec.name, spec.path.split("/")[0], total)
+
+
+def _article_pages(
+    site: _Site,
+    edition: Edition,
+    context: str,
+    feeds: frozenset[str],
+    links: list[tuple[str | None, str]],
+) -> Iterator[Document]:
+    """The page of every article of an edition. What the last publish left stands for
+    each article that did not change since (its generation says), unless the context did;
+    the others are rendered, a batch at a time."""
+    record_name = f":pages {edition.prefix}"
+    noted = (site.published.noted(record_name) if site.published else None) or ""
+    since, _, kept_context = noted.partition(" ")
+    since_generation = int(since) if since.isdigit() and kept_context == context else None
+    missing: list[tuple[str, str]] = []  # (article id, fingerprint) of pages to render
+    for article_id, changed in site.store.changes(edition.query(FeedQuery())):
+        path = article_page_path(edition.prefix, article_id)
+        if since_generation is not None and changed <= since_generation:
+            assert site.published is not None
+            mark = site.published.current(path)
+            if mark is not None:
+                yield Document(path, mark, _no_file, kept=True)
+                continue
+        missing.append((article_id, _fingerprint(context, article_id, changed)))
+    tree = site.tree(edition)
+    for start in range(0, len(missing), PAGE_BATCH):
+        batch = missing[start : start + PAGE_BATCH]
+        rendered = _once(partial(_render_pages, site, edition, tree, feeds, links, batch))
+        for article_id, mark in batch:
+            path = article_page_path(edition.prefix, article_id)
+            yield Document(path, mark, partial(_pick, rendered, article_id))
+    yield Document(record_name, f"{site.generation} {context}", _no_file, record=True)
+
+
+def _render_pages(
+    site: _Site,
+    edition: Edition,
+    tree: Tree,
+    feeds: frozenset[str],
+    links: list[tuple[str | None, str]],
+    batch: list[tuple[str, str]],
+) -> dict[str, bytes]:
+    """The pages of a batch of articles, from one read of the store."""
+    found = site.store.get_many([i for i, _ in batch], evidence=False)
+    tagged = [found[i] for i, _ in batch if i in found]
+    full = site.with_versions(site.with_translations(edition, tagged), tagged)
+    pages = {}
+    for t in tagged:
+        a = t.article
+        view = entry_view(t, site.settings.site.base_url, site.names, full)
+        # Herald's page of an article in the other trees: where every tree holds it.
+        trees = links if a.group is None else []
+        pages[a.id] = render_article_page(tree, view, a.source_id, feeds, trees, a.language)
+    return pages
+
+
+def _pick(rendered: Callable[[], dict[str, bytes]], article_id: str) -> bytes:
+    return rendered()[article_id]
 
 
 def _as_published(site: _Site, paths: list[str]) -> list[Document] | None:
@@ -393,17 +484,19 @@ def _edition(
         settings.site.title,
         settings.site.base_url,
         site.names,
-        [(t.slug, t.label) for t in topics.topics],
+        [(t.slug, t.label, sorted(t.labels.items())) for t in topics.topics],
         max_entries,
         ARCHIVE_PAGE,
+        LAYOUT,
         prefix,
         edition.engine,
         [o.prefix for o in edition.others],
         settings.websub.hub,
     )
-    summaries: dict[str, list[FeedSummary]] = {slug: [] for slug, _ in GROUPS}
+    summaries: dict[str, list[FeedSummary]] = {slug: [] for slug in GROUPS}
     archived: list[tuple[int, Document]] = []
-    for spec in (replace(s, query=edition.query(s.query)) for s in specs):
+    localized = [_localize(s, edition.language, settings.site.title, topics) for s in specs]
+    for spec in (replace(s, query=edition.query(s.query)) for s in localized):
         current, pages, summary = _feed(site, spec, edition, context)
         yield from current
         archived += pages
@@ -411,21 +504,61 @@ def _edition(
     # Archive pages in the order their entries arrived, so that the entries a page shares
     # with the pages of other feeds were rendered recently and are still kept.
     yield from (document for _, document in sorted(archived, key=lambda pair: pair[0]))
+    feeds = frozenset(spec.path for spec in specs)
+    # An article's page links to its page in the other trees that hold every original.
+    links = [(o.language, o.prefix) for o in edition.others if o.language is None or o.engine]
+    native = edition.language is not None and edition.engine is None
+    yield from _article_pages(site, edition, context, feeds, [] if native else links)
 
-    title = settings.site.title + (f" ({edition.language})" if edition.language else "")
+    t = words(edition.language)
+    title = settings.site.title
     base = settings.site.base_url
-    groups = [FeedGroup(name, slug, tuple(summaries[slug])) for slug, name in GROUPS]
-    languages = [(o.language or "original", o.prefix) for o in edition.others]
+    groups = []
+    for slug in GROUPS:
+        feeds_in = summaries[slug]
+        if slug in ("countries", "organizations"):  # by name, in the tree's language
+            feeds_in = sorted(feeds_in, key=lambda summary: summary.name.casefold())
+        groups.append(FeedGroup(t["everything" if slug == "all" else slug], slug, tuple(feeds_in)))
+    tree = site.tree(edition)
     yield Document(
-        f"{prefix}index.html", None, partial(render_index, title, base, groups, prefix, languages)
+        f"{prefix}index.html",
+        None,
+        lambda: render_index(
+            tree,
+            title,
+            groups,
+            source_health(tree, site.names, list(site.store.fetch_states())),
+            max_entries,
+        ),
     )
     yield Document(
-        f"{prefix}feeds.opml", None, partial(render_opml, f"{title}: all feeds", base, groups)
+        f"{prefix}feeds.opml",
+        None,
+        partial(render_opml, f"{title}: {t['all_feeds']}", base, groups),
     )
     for group in groups:
-        if group.slug in ("topics", "countries", "organizations"):
+        if group.slug in ("sources", "topics", "countries", "organizations"):
             yield Document(
                 f"{prefix}{group.slug}.opml",
                 None,
-                partial(render_opml, f"{title}: {group.name.lower()}", base, [group]),
+                partial(render_opml, f"{title}: {group.name}", base, [group]),
             )
+    if not prefix:
+        yield Document("style.css", _fingerprint(STYLE.decode()), lambda: STYLE)
+        yield Document("favicon.svg", _fingerprint(FAVICON.decode()), lambda: FAVICON)
+
+
+def _localize(spec: FeedSpec, language: str | None, site: str, topics: TopicRules) -> FeedSpec:
+    """A feed's name and title in a tree's language: CLDR's name of a country, a topic's
+    label in that language where topics.toml gives one."""
+    family, _, term = spec.path.partition("/")
+    name = spec.name
+    if family == "all":
+        return replace(spec, name=words(language)["everything"])
+    if language is None:
+        return spec
+    if family == "countries":
+        name = country_name(term, language) or name
+    elif family == "topics":
+        name = topics.label(term, language)
+    return replace(spec, name=name, title=f"{site}: {name}")

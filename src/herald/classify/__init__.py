@@ -110,11 +110,19 @@ def load_topic_rules(path: Path) -> TopicRules:
         _check_slug(path, slug, "topic")
         if not isinstance(table, dict) or not isinstance(table.get("label"), str):
             raise ConfigError(f'{path}, {where}: needs a "label" string')
-        unknown = set(table) - {"label", "keywords", "strong", "negative", "min_score"}
+        unknown = set(table) - {"label", "labels", "keywords", "strong", "negative", "min_score"}
         if unknown:
             raise ConfigError(
                 f'{path}, {where}: unknown key "{sorted(unknown)[0]}"; '
-                "use label, keywords, strong, negative, min_score"
+                "use label, labels, keywords, strong, negative, min_score"
+            )
+        labels = table.get("labels", {})
+        if not isinstance(labels, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in labels.items()
+        ):
+            raise ConfigError(
+                f"{path}, {where} labels: give a label per language, "
+                'e.g. labels = { es = "Salud" }'
             )
         phrases = dict.fromkeys(_strings(path, f"{where} keywords", table.get("keywords", [])), 1.0)
         phrases |= dict.fromkeys(_strings(path, f"{where} strong", table.get("strong", [])), 2.0)
@@ -122,6 +130,7 @@ def load_topic_rules(path: Path) -> TopicRules:
             TopicRule(
                 slug=slug,
                 label=table["label"],
+                labels=labels,
                 phrases=phrases,
                 negative=_strings(path, f"{where} negative", table.get("negative", [])),
                 min_score=_number(path, f"{where} min_score", table.get("min_score", default_min)),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from herald.classify.matching import ArticleText, PhraseMatcher
 from herald.models import Evidence, Tag
@@ -18,6 +19,7 @@ class TopicRule:
     phrases: dict[str, float]
     negative: tuple[str, ...] = ()
     min_score: float = 2.0
+    labels: Mapping[str, str] = field(default_factory=dict)  # the label in other languages
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +29,11 @@ class TopicRules:
     topics: tuple[TopicRule, ...]
     title_weight: float = 2.0
 
-    def label(self, slug: str) -> str:
-        """The label of a topic."""
+    def label(self, slug: str, language: str | None = None) -> str:
+        """The label of a topic, in `language` where the rules give one."""
         for topic in self.topics:
             if topic.slug == slug:
-                return topic.label
+                return topic.labels.get(language or "", topic.label)
         return slug
 
 

@@ -15,7 +15,7 @@ def render_json(view: FeedView) -> bytes:
     feed: dict[str, Any] = {
         "version": VERSION,
         "title": view.title,
-        "home_page_url": view.base_url,
+        "home_page_url": view.page,
         "feed_url": view.url(view.path, ".json"),
         "authors": [{"name": view.author}],
     }

@@ -18,7 +18,7 @@ def render_rss(view: FeedView) -> bytes:
     fg.load_extension("dc")
     fg.title(view.title)
     fg.link(href=view.url(view.path, ".rss"), rel="self", type="application/rss+xml")
-    fg.link(href=view.base_url, rel="alternate")  # the channel's <link>: the last one set
+    fg.link(href=view.page, rel="alternate")  # the channel's <link>: the last one set
     fg.description(view.title)
     fg.generator("Herald")
     if view.language:

@@ -40,9 +40,11 @@ class EntryView:
     author: str
     content_html: str
     summary: str
-    url: str | None
+    url: str  # what a reader opens: the source's page, else Herald's page of the article
     language: str
     categories: tuple[Category, ...]
+    page: str = ""  # Herald's page of the article in this tree
+    source_url: str | None = None  # the source's own page, if it has one
     translated_by: str | None = None  # the engine, when the text is a machine translation
     # (hreflang, URL) of the source's pages of this article in each language, its own last.
     versions: tuple[tuple[str, str], ...] = ()
@@ -80,6 +82,11 @@ class FeedView:
     def url(self, path: str, suffix: str) -> str:
         """The absolute URL of a document of this site."""
         return f"{self.base_url}{path}{suffix}"
+
+    @property
+    def page(self) -> str:
+        """The feed's page for people (an archive page's is its feed's)."""
+        return self.url(self.paging.current or self.path, ".html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +132,7 @@ def entry_view(
     """An article as an entry of an edition: translated fields where a translation is kept,
     the original text (in its own language) where not yet."""
     a = tagged.article
+    page = f"{base_url}{edition.prefix}{article_path(a.id)}.html"
     translated = edition.translations.get(a.id, {})
     is_translated = (
         edition.language is not None and edition.language != a.language and any(translated.values())
@@ -137,7 +145,9 @@ def entry_view(
         author=source_names.get(a.source_id, a.source_id),
         content_html=translated.get("content", a.content_html),
         summary=translated.get("summary", a.summary),
-        url=a.url,
+        url=a.url or page,
+        page=page,
+        source_url=a.url,
         language=edition.language if is_translated and edition.language else a.language,
         categories=tuple(
             Category(t.term, f"{base_url}{FAMILY_DIRS[t.family]}/", t.label)
@@ -232,7 +242,7 @@ def feed_head(
         id=_edition_feed_id(base_url, edition.prefix + spec.path)
         if edition.prefix
         else spec.feed_id(base_url),
-        title=spec.title if edition.language is None else f"{spec.title} ({edition.language})",
+        title=spec.title,
         path=edition.prefix + (path or spec.path),
         base_url=base_url,
         updated=max((s.updated for s in stamps), default=fallback_updated),
@@ -247,6 +257,13 @@ def feed_head(
 
 def _edition_feed_id(base_url: str, path: str) -> str:
     return f"urn:uuid:{uuid.uuid5(HERALD_NAMESPACE, 'feed' + chr(31) + base_url + path)}"
+
+
+def article_path(article_id: str) -> str:
+    """Where an article's page lives in a tree, without extension: derived from its id, so
+    it is as permanent as the id; in folders of at most 256 names' worth."""
+    name = article_id.rsplit(":", 1)[-1]
+    return f"articles/{name[:2]}/{name}"
 
 
 def archive_path(path: str, page: int) -> str:

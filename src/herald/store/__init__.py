@@ -92,6 +92,9 @@ class Store(Protocol):
         """(arrival number, revision) of a feed's articles in the order they arrived, from
         arrival number `since` on: cheaply, without the articles."""
 
+    def changes(self, query: FeedQuery) -> list[tuple[str, int]]:
+        """(id, generation at which it last changed) of every article of a feed."""
+
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""
 

@@ -137,4 +137,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     DROP INDEX tags_by_feed;
     """,
+    # 14: the generation at which each article last changed (stored, edited, retagged,
+    # translated, or a language version of it), so a publish renders the pages of those.
+    """
+    ALTER TABLE articles ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_by_change ON articles (changed);
+    """,
 )

@@ -233,6 +233,11 @@ class SQLiteStore:
         sql += " AND {key}.seq >= ? ORDER BY {key}.seq".format(key=_key(query))
         return self._tuples(sql, [*params, since])
 
+    def changes(self, query: FeedQuery) -> list[tuple[str, int]]:
+        """(id, generation at which it last changed) of every article of a feed."""
+        sql, params = _feed_sql("a.id, a.changed", query)
+        return self._tuples(sql + " ORDER BY a.seq", params)
+
     def _tuples(self, sql: str, params: list[Any]) -> list[Any]:
         """Rows as plain tuples: many times faster to read in bulk than sqlite3.Row."""
         cursor = self._db.cursor()
@@ -359,6 +364,13 @@ class SQLiteStore:
             return
         self._db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         generation = self.generation()
+        touched = sorted(pending.appended | pending.rewritten)
+        for start in range(0, len(touched), 500):
+            chunk = touched[start : start + 500]
+            self._db.execute(
+                f"UPDATE articles SET changed = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                [generation, *chunk],
+            )
         grown = self._feeds_of(sorted(pending.appended))
         changed = self._feeds_of(sorted(pending.rewritten)) if pending.rewritten else set()
         changed |= pending.also
