@@ -13,7 +13,7 @@ from herald import __version__
 from herald.classify import Classifier
 from herald.classify.versions import first_version_of, inherit_tags
 from herald.collect import Collected, collect
-from herald.documents import documents
+from herald.documents import LAYOUT, documents
 from herald.errors import HeraldError
 from herald.fetch import Fetcher
 from herald.fetch.browser import Browser
@@ -243,6 +243,8 @@ class Pipeline:
         same, nothing is even looked at (but feeds still to announce to a hub are)."""
         report = PublishReport()
         state = _fingerprint(
+            __version__,
+            str(LAYOUT),
             self._rules,
             self.settings.model_dump_json(),
             str(self.store.generation()),

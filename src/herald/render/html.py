@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from types import SimpleNamespace
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -56,6 +57,10 @@ class Tree:
     def words(self) -> Mapping[str, str]:
         return words(self.language)
 
+    def said(self) -> SimpleNamespace:
+        """The words as a template reads them: `t.copy`, not a dict's method of that name."""
+        return SimpleNamespace(**self.words())
+
     def up(self, path: str) -> str:
         """From the page at `path` back to the top of the served directory."""
         return "../" * path.count("/")
@@ -96,7 +101,7 @@ def _page(template: str, tree: Tree, path: str, **values: Any) -> bytes:
     ]
     page = _ENV.get_template(template).render(
         lang=tree.lang,
-        t=tree.words(),
+        t=tree.said(),
         up=up,
         home=f"{up}{tree.prefix}index.html",
         site_title=tree.site_title,
@@ -248,14 +253,14 @@ def render_article_page(
                 category.label
             )
             tags.append((label, f"{up}{tree.prefix}{folder}/{term}.html"))
-    name = path.rsplit("/", 1)[-1]
+    local = path.removeprefix(tree.prefix)  # the same page's path in every tree
     versions = [
         (language_name(language, tree.language), language, url)
         for language, url in entry.versions
         if url != entry.source_url
     ]
     versions += [
-        (language_name(language, tree.language), language or "", f"{up}{prefix}{name}")
+        (language_name(language, tree.language), language or "", f"{up}{prefix}{local}")
         for language, prefix in trees
         if prefix != tree.prefix
     ]
