@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config/herald.toml
 
-.PHONY: install run test check once clean bench
+.PHONY: install run test check once clean bench screenshots
 
 install: $(STAMP)
 
@@ -25,8 +25,8 @@ test: install
 	$(BIN)/python -m pytest
 
 check: install
-	$(BIN)/ruff check src tests benchmarks run_scheduler.py
-	$(BIN)/ruff format --check src tests benchmarks run_scheduler.py
+	$(BIN)/ruff check src tests benchmarks docs run_scheduler.py
+	$(BIN)/ruff format --check src tests benchmarks docs run_scheduler.py
 	$(BIN)/mypy
 
 # Benchmarks (minutes; not tests): the tables in README.md's Performance section.
@@ -35,6 +35,10 @@ bench: install
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_serve.py
+
+# Pictures of the pages for README.md (look at them before committing).
+screenshots: install
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) var

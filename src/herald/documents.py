@@ -28,6 +28,7 @@ from herald.render.feeds import FeedSpec, feed_specs
 from herald.render.html import (
     FAVICON,
     STYLE,
+    TEMPLATES_DIGEST,
     Tree,
     article_page_path,
     country_name,
@@ -488,6 +489,7 @@ def _edition(
         max_entries,
         ARCHIVE_PAGE,
         LAYOUT,
+        TEMPLATES_DIGEST,
         prefix,
         edition.engine,
         [o.prefix for o in edition.others],

@@ -14,6 +14,7 @@ from herald.classify import Classifier
 from herald.classify.versions import first_version_of, inherit_tags
 from herald.collect import Collected, collect
 from herald.documents import LAYOUT, documents
+from herald.render.html import TEMPLATES_DIGEST
 from herald.errors import HeraldError
 from herald.fetch import Fetcher
 from herald.fetch.browser import Browser
@@ -245,6 +246,7 @@ class Pipeline:
         state = _fingerprint(
             __version__,
             str(LAYOUT),
+            TEMPLATES_DIGEST,
             self._rules,
             self.settings.model_dump_json(),
             str(self.store.generation()),

@@ -7,6 +7,7 @@ directory works anywhere, offline too. Pure: views in, bytes out.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,17 @@ _WORDS: dict[str, dict[str, str]] = tomllib.loads(
     _RESOURCES.joinpath("words.toml").read_text(encoding="utf-8")
 )
 TIME = "%Y-%m-%d %H:%M UTC"
+# What the pages are made from besides their inputs: a change re-renders every page.
+TEMPLATES_DIGEST = hashlib.sha256(
+    b"".join(
+        item.read_bytes()
+        for item in sorted(
+            (*_RESOURCES.joinpath("templates").iterdir(), *_RESOURCES.iterdir()),
+            key=lambda item: item.name,
+        )
+        if item.is_file() and item.name.endswith((".html", ".css", ".svg", ".toml"))
+    )
+).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +96,11 @@ def language_name(code: str | None, in_language: str | None) -> str:
     return name or code
 
 
+def _own_name(code: str | None, in_language: str | None) -> str:
+    """How a language switcher names a language: in that language ("español")."""
+    return language_name(code, code or in_language)
+
+
 def country_name(code: str, language: str | None) -> str | None:
     """A country's name in a language, from CLDR; None where CLDR has none."""
     try:
@@ -96,7 +113,7 @@ def country_name(code: str, language: str | None) -> str | None:
 def _page(template: str, tree: Tree, path: str, **values: Any) -> bytes:
     up = tree.up(path)
     others = [
-        (language_name(language, tree.language), f"{up}{prefix}index.html")
+        (_own_name(language, tree.language), f"{up}{prefix}index.html")
         for language, prefix in tree.others
     ]
     page = _ENV.get_template(template).render(
@@ -210,7 +227,7 @@ def render_feed_page(tree: Tree, view: FeedView, name: str, family: str, total: 
         for suffix, label, media in FORMATS
     ]
     others = [
-        (language_name(language or None, tree.language), f"{up}{other}.html")
+        (_own_name(language or None, tree.language), f"{up}{other}.html")
         for language, other in view.editions
     ]
     return _page(
