@@ -14,7 +14,6 @@ from herald.classify import Classifier
 from herald.classify.versions import first_version_of, inherit_tags
 from herald.collect import Collected, collect
 from herald.documents import LAYOUT, documents
-from herald.render.html import TEMPLATES_DIGEST
 from herald.errors import HeraldError
 from herald.fetch import Fetcher
 from herald.fetch.browser import Browser
@@ -22,6 +21,7 @@ from herald.models import Article, ParseProblem, RawItem, TaggedArticle
 from herald.normalize import normalize
 from herald.normalize.identity import article_id, first_of_each, resolve_ids
 from herald.publish import Publisher
+from herald.render.html import TEMPLATES_DIGEST
 from herald.settings import Settings, SourceSettings
 from herald.store import Store
 from herald.translate.stage import TranslationReport, translate_missing
