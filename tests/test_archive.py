@@ -13,6 +13,7 @@ from lxml import etree
 from herald import documents
 from herald.render.atom import render_atom
 from herald.render.feeds import FeedSpec
+from herald.render.html import words
 from herald.render.view import Paging, feed_view
 from herald.store import FeedQuery
 from herald.store.sqlite import SQLiteStore
@@ -184,7 +185,7 @@ def test_an_archive_page_from_kept_entries_is_the_page_rendered_whole(tmp_path: 
         rows = store.entry_rows(FeedQuery(), first_hundred[0][0], first_hundred[-1][0])
         tagged = list(store.get_many([r.id for r in rows], evidence=False).values())
         view = feed_view(
-            FeedSpec("all", "Everything", "Herald test", FeedQuery()),
+            FeedSpec("all", "Everything", "Herald test", FeedQuery(), words(None)["about_all"]),
             tagged,
             base_url=BASE,
             author="Herald test",

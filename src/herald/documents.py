@@ -26,8 +26,7 @@ from herald.render.atom import atom_document, atom_entry, for_feed, render_atom
 from herald.render.discovery import FeedGroup, FeedSummary, render_opml
 from herald.render.feeds import FeedSpec, feed_specs
 from herald.render.html import (
-    FAVICON,
-    STYLE,
+    ASSETS,
     TEMPLATES_DIGEST,
     Tree,
     article_page_path,
@@ -343,7 +342,7 @@ def _feed(
 
 
 def _feed_page(tree: Tree, spec: FeedSpec, total: int, view: FeedView) -> bytes:
-    return render_feed_page(tree, view, spec.name, spec.path.split("/")[0], total)
+    return render_feed_page(tree, view, spec.name, total)
 
 
 def _article_pages(
@@ -546,21 +545,22 @@ def _edition(
                 partial(render_opml, f"{title}: {group.name}", base, [group]),
             )
     if not prefix:
-        yield Document("style.css", _fingerprint(STYLE.decode()), lambda: STYLE)
-        yield Document("favicon.svg", _fingerprint(FAVICON.decode()), lambda: FAVICON)
+        for name, data in ASSETS.items():
+            yield Document(name, hashlib.sha256(data).hexdigest()[:32], partial(bytes, data))
 
 
 def _localize(spec: FeedSpec, language: str | None, site: str, topics: TopicRules) -> FeedSpec:
     """A feed's name and title in a tree's language: CLDR's name of a country, a topic's
     label in that language where topics.toml gives one."""
     family, _, term = spec.path.partition("/")
-    name = spec.name
+    said = words(language)
     if family == "all":
-        return replace(spec, name=words(language)["everything"])
-    if language is None:
-        return spec
-    if family == "countries":
-        name = country_name(term, language) or name
-    elif family == "topics":
-        name = topics.label(term, language)
-    return replace(spec, name=name, title=f"{site}: {name}")
+        return replace(spec, name=said["everything"], about=said["about_all"])
+    name = spec.name
+    if language is not None:
+        if family == "countries":
+            name = country_name(term, language) or name
+        elif family == "topics":
+            name = topics.label(term, language)
+    about = said[f"about_{family}"].format(name=name)
+    return replace(spec, name=name, title=f"{site}: {name}", about=about)

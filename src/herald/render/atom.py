@@ -7,7 +7,9 @@ that holds it, so a publisher renders each entry once and reuses it (see `atom_e
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -54,7 +56,9 @@ def atom_entry(entry: EntryView) -> bytes:
         fe.contributor(name=f"{entry.translated_by} (machine translation)")
     if entry.summary:
         fe.summary(entry.summary)
-    fe.content(entry.content_html, type="html")
+    fe.link(href=entry.url, rel="alternate")  # written again below, with its type
+    if entry.content_html:  # no body: no empty <content>; the entry links its page
+        fe.content(entry.content_html, type="html")
     for c in entry.categories:
         fe.category(term=c.term, scheme=c.scheme, label=c.label)
     element = fe.atom_entry()
@@ -71,15 +75,25 @@ def atom_entry(entry: EntryView) -> bytes:
 def _add_links(element: etree._Element, entry: EntryView) -> None:
     """Entry links with their rel, type and hreflang (feedgen 1.0 drops an entry link's
     attributes): the entry's own page, then its pages in other languages."""
-    links = [{"href": entry.url, "rel": "alternate", "type": "text/html"}] if entry.url else []
+    links = [{"href": entry.url, "rel": "alternate", "type": "text/html"}]
     links += [
         {"href": href, "rel": "alternate", "type": "text/html", "hreflang": lang}
         for lang, href in entry.versions
     ]
+    if entry.image:
+        links.append({"href": entry.image, "rel": "enclosure", **_image_type(entry.image)})
+    for written in element.findall("link"):
+        element.remove(written)
     title = element.find("title")
     assert title is not None
     for link in reversed(links):
         title.addnext(etree.Element("link", link))
+
+
+def _image_type(url: str) -> dict[str, str]:
+    """The `type` of a picture's link, where its name tells it."""
+    guessed, _ = mimetypes.guess_type(urlsplit(url).path)
+    return {"type": guessed} if guessed and guessed.startswith("image/") else {}
 
 
 def _head(view: FeedView) -> bytes:
@@ -105,6 +119,10 @@ def _head(view: FeedView) -> bytes:
     if view.hub:
         fg.link(href=view.hub, rel="hub")
     fg.generator("Herald")
+    if view.subtitle:
+        fg.subtitle(view.subtitle)
+    fg.icon(view.asset("icon-64.png"))
+    fg.logo(view.asset("logo.png"))
     if view.language:
         fg.language(view.language)
     fg.updated(view.updated)

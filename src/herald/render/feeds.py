@@ -23,6 +23,7 @@ class FeedSpec:
     name: str  # what the feed is about: "Belgium", "Health", "Everything"
     title: str  # the feed's title: the site's title and the name
     query: FeedQuery
+    about: str = ""  # what it holds, in a sentence: the feed's subtitle
 
     def feed_id(self, base_url: str) -> str:
         """A feed's id: stable as long as it is served from the same URL."""

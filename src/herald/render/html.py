@@ -32,8 +32,11 @@ _ENV = Environment(
     keep_trailing_newline=True,
 )
 _RESOURCES = files("herald.render")
-STYLE = _RESOURCES.joinpath("style.css").read_bytes()
-FAVICON = _RESOURCES.joinpath("favicon.svg").read_bytes()
+# Files published as they are at the top of the served directory.
+ASSETS = {
+    name: _RESOURCES.joinpath(name).read_bytes()
+    for name in ("style.css", "favicon.svg", "icon-64.png", "icon-512.png", "logo.png")
+}
 _WORDS: dict[str, dict[str, str]] = tomllib.loads(
     _RESOURCES.joinpath("words.toml").read_text(encoding="utf-8")
 )
@@ -46,7 +49,7 @@ TEMPLATES_DIGEST = hashlib.sha256(
             (*_RESOURCES.joinpath("templates").iterdir(), *_RESOURCES.iterdir()),
             key=lambda item: item.name,
         )
-        if item.is_file() and item.name.endswith((".html", ".css", ".svg", ".toml"))
+        if item.is_file() and item.name.endswith((".html", ".css", ".svg", ".png", ".toml"))
     )
 ).hexdigest()[:16]
 
@@ -216,10 +219,10 @@ def render_index(
     )
 
 
-def render_feed_page(tree: Tree, view: FeedView, name: str, family: str, total: int) -> bytes:
+def render_feed_page(tree: Tree, view: FeedView, name: str, total: int) -> bytes:
     """The page beside a feed: what it holds, its URL to copy, its formats, its newest
     entries linked to their pages."""
-    t, path = tree.words(), f"{view.path}.html"
+    path = f"{view.path}.html"
     up = tree.up(path)
     local = view.path.rsplit("/", 1)[-1]
     discovery = [
@@ -236,7 +239,7 @@ def render_feed_page(tree: Tree, view: FeedView, name: str, family: str, total: 
         path,
         title=view.title,
         name=name,
-        about=t[f"about_{family}"].format(name=name),
+        about=view.subtitle,
         feed_url=view.url(view.path, ".atom"),
         local=local,
         formats=[(suffix, label) for suffix, label, _ in FORMATS],

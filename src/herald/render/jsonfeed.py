@@ -17,6 +17,9 @@ def render_json(view: FeedView) -> bytes:
         "title": view.title,
         "home_page_url": view.page,
         "feed_url": view.url(view.path, ".json"),
+        **({"description": view.subtitle} if view.subtitle else {}),
+        "icon": view.asset("icon-512.png"),
+        "favicon": view.asset("icon-64.png"),
         "authors": [{"name": view.author}],
     }
     if view.language:
@@ -33,10 +36,16 @@ def render_json(view: FeedView) -> bytes:
     feed["items"] = [
         {
             "id": entry.id,
-            **({"url": entry.url} if entry.url else {}),
+            "url": entry.url,
             "title": entry.title,
-            "content_html": entry.content_html,
+            # An item has content_html or content_text; without a body, its summary.
+            **(
+                {"content_html": entry.content_html}
+                if entry.content_html
+                else {"content_text": entry.summary or entry.title}
+            ),
             **({"summary": entry.summary} if entry.summary else {}),
+            **({"image": entry.image} if entry.image else {}),
             "date_published": entry.published.isoformat(),
             "date_modified": entry.updated.isoformat(),
             "authors": [{"name": entry.author}],

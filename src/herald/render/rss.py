@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from feedgen.feed import FeedGenerator
@@ -16,10 +17,12 @@ def render_rss(view: FeedView) -> bytes:
     """The RSS 2.0 document of a feed view (no archive links: RFC 5005 archives are Atom)."""
     fg = FeedGenerator()
     fg.load_extension("dc")
+    fg.load_extension("media")
     fg.title(view.title)
     fg.link(href=view.url(view.path, ".rss"), rel="self", type="application/rss+xml")
     fg.link(href=view.page, rel="alternate")  # the channel's <link>: the last one set
-    fg.description(view.title)
+    fg.description(view.subtitle or view.title)
+    fg.image(url=view.asset("icon-64.png"), title=view.title, link=view.page)
     fg.generator("Herald")
     if view.language:
         fg.language(view.language)
@@ -29,8 +32,7 @@ def render_rss(view: FeedView) -> bytes:
         # RSS says a guid is a permalink unless told otherwise; ours are urn:uuid ids.
         fe.guid(entry.id, permalink=entry.id == entry.url)
         fe.title(entry.title)
-        if entry.url:
-            fe.link(href=entry.url)
+        fe.link(href=entry.url)
         # RSS readers read <description> as HTML: the plain-text summary is escaped as
         # text first, so that what looks like markup in it stays text.
         fe.description(escape(entry.summary or entry.title, quote=False))
@@ -43,6 +45,8 @@ def render_rss(view: FeedView) -> bytes:
             fe.dc.dc_contributor(f"{entry.translated_by} (machine translation)")
         for c in entry.categories:
             fe.category(term=c.term, scheme=c.scheme, label=c.label)
+        if entry.image:
+            fe.media.thumbnail({"url": entry.image})
     document: bytes = fg.rss_str(pretty=True)
     links = [{"href": view.hub, "rel": "hub"}] if view.hub else []
     links += [
@@ -54,7 +58,18 @@ def render_rss(view: FeedView) -> bytes:
         }
         for language, path in view.editions
     ]
-    return _with_links(document, links) if links else document
+    return _hex_references(_with_links(document, links) if links else document)
+
+
+_TITLE = re.compile(rb"<title>[^<]*</title>")
+
+
+def _hex_references(document: bytes) -> bytes:
+    """`&` and `<` in titles as hexadecimal character references, as the RSS Advisory
+    Board's profile asks (some readers decode a title's entities twice)."""
+    return _TITLE.sub(
+        lambda m: m.group(0).replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;"), document
+    )
 
 
 def _with_links(document: bytes, links: list[dict[str, str]]) -> bytes:

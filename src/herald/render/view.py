@@ -5,6 +5,8 @@ Building the view is where Herald decides what a feed says; the renderers only s
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,6 +47,7 @@ class EntryView:
     categories: tuple[Category, ...]
     page: str = ""  # Herald's page of the article in this tree
     source_url: str | None = None  # the source's own page, if it has one
+    image: str | None = None  # the article's picture: the first in its text
     translated_by: str | None = None  # the engine, when the text is a machine translation
     # (hreflang, URL) of the source's pages of this article in each language, its own last.
     versions: tuple[tuple[str, str], ...] = ()
@@ -78,6 +81,7 @@ class FeedView:
     # (hreflang or "" for the original languages, path without extension) of this same feed
     # in the other language trees.
     editions: tuple[tuple[str, str], ...] = ()
+    subtitle: str = ""  # what the feed holds, in a sentence
 
     def url(self, path: str, suffix: str) -> str:
         """The absolute URL of a document of this site."""
@@ -87,6 +91,10 @@ class FeedView:
     def page(self) -> str:
         """The feed's page for people (an archive page's is its feed's)."""
         return self.url(self.paging.current or self.path, ".html")
+
+    def asset(self, name: str) -> str:
+        """The URL of one of the site's own files: "icon-64.png", "logo.png"."""
+        return f"{self.base_url}{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +156,7 @@ def entry_view(
         url=a.url or page,
         page=page,
         source_url=a.url,
+        image=first_image(a.content_html) if "<img" in a.content_html else None,
         language=edition.language if is_translated and edition.language else a.language,
         categories=tuple(
             Category(t.term, f"{base_url}{FAMILY_DIRS[t.family]}/", t.label)
@@ -157,6 +166,15 @@ def entry_view(
         translated_by=edition.engine if is_translated else None,
         versions=_versions(a, edition.versions.get(a.id, ())),
     )
+
+
+_IMAGE = re.compile(r"""<img\b[^>]*?\bsrc=["'](https?://[^"'\s]+)["']""", re.IGNORECASE)
+
+
+def first_image(content_html: str) -> str | None:
+    """The first picture of a sanitized text with an absolute http(s) address."""
+    found = _IMAGE.search(content_html)
+    return html.unescape(found.group(1)) if found else None
 
 
 def _versions(article: Article, others: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
@@ -252,6 +270,7 @@ def feed_head(
         paging=paging,
         hub=hub,
         editions=tuple((o.language or "", o.prefix + spec.path) for o in edition.others),
+        subtitle=spec.about,
     )
 
 
