@@ -149,3 +149,93 @@ def test_feed_ids_and_entry_ids_are_absolute_iris(site: Site) -> None:
     feed = json.loads((site.feeds / "all.json").read_text(encoding="utf-8"))
     assert all(item["id"].startswith("urn:uuid:") for item in feed["items"])
     assert feed["language"] == "en"
+
+
+PICTURE_BODY = (
+    "&lt;p&gt;The forum opened.&lt;/p&gt;"
+    '&lt;p&gt;&lt;img src="http://office.example/pictures/forum.jpg" alt="The hall"&gt;&lt;/p&gt;'
+)
+PICTURES = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>tag:office.example,2026:news</id>
+  <title>Office</title>
+  <updated>2026-04-11T12:00:00Z</updated>
+  <author><name>Office</name></author>
+  <entry>
+    <id>tag:office.example,2026:news/1</id>
+    <title>Trade &amp; Investment &lt;Forum&gt; Opens in Almaty</title>
+    <link rel="alternate" href="http://office.example/news/1"/>
+    <updated>2026-04-11T12:00:00Z</updated>
+    <content type="html">{PICTURE_BODY}</content>
+  </entry>
+  <entry>
+    <id>tag:office.example,2026:news/2</id>
+    <title>A Notice Without a Body</title>
+    <updated>2026-04-10T12:00:00Z</updated>
+  </entry>
+</feed>
+"""
+
+
+@pytest.fixture(scope="module")
+def pictured(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    folder = tmp_path_factory.mktemp("pictures")
+    (folder / "office.xml").write_text(PICTURES, encoding="utf-8")
+    source = {"id": "office", "name": "Office", "kind": "feed", "url": str(folder / "office.xml")}
+    site = Site(folder, write_config(folder, [source], base_url=BASE))
+    site.run_once()
+    return site
+
+
+def test_a_picture_travels_in_every_format(pictured: Site) -> None:
+    picture = "http://office.example/pictures/forum.jpg"
+    atom = etree.parse(pictured.feeds / "all.atom").getroot()
+    links = [
+        (link.get("rel"), link.get("type"), link.get("href"))
+        for entry in atom.iter(f"{A}entry")
+        for link in entry.iter(f"{A}link")
+        if link.get("rel") == "enclosure"
+    ]
+    assert links == [("enclosure", "image/jpeg", picture)]
+    rss = etree.parse(pictured.feeds / "all.rss").getroot()
+    thumbnails = rss.findall("channel/item/{http://search.yahoo.com/mrss/}thumbnail")
+    assert [t.get("url") for t in thumbnails] == [picture]
+    items = json.loads((pictured.feeds / "all.json").read_text(encoding="utf-8"))["items"]
+    assert [item.get("image") for item in items] == [picture, None]
+    parsed = feedparser.parse(pictured.feeds / "all.atom")
+    assert parsed.entries[0].enclosures[0].href == picture
+
+
+def test_feeds_have_an_icon_a_logo_and_say_what_they_hold(pictured: Site) -> None:
+    atom = etree.parse(pictured.feeds / "sources" / "office.atom").getroot()
+    assert atom.findtext(f"{A}subtitle") == "Every article from Office."
+    assert atom.findtext(f"{A}icon") == f"{BASE}icon-64.png"
+    assert atom.findtext(f"{A}logo") == f"{BASE}logo.png"
+    rss = etree.parse(pictured.feeds / "sources" / "office.rss").getroot()
+    assert rss.findtext("channel/description") == "Every article from Office."
+    assert rss.findtext("channel/image/url") == f"{BASE}icon-64.png"
+    assert rss.findtext("channel/image/link") == f"{BASE}sources/office.html"
+    feed = json.loads((pictured.feeds / "sources" / "office.json").read_text(encoding="utf-8"))
+    assert feed["description"] == "Every article from Office."
+    assert (feed["icon"], feed["favicon"]) == (f"{BASE}icon-512.png", f"{BASE}icon-64.png")
+    for name in ("icon-64.png", "icon-512.png", "logo.png", "favicon.svg"):
+        assert (pictured.feeds / name).read_bytes()[:4] in (b"\x89PNG", b"<svg"), name
+
+
+def test_no_empty_content_and_titles_spelled_for_every_rss_reader(pictured: Site) -> None:
+    atom = etree.parse(pictured.feeds / "all.atom").getroot()
+    bare = [
+        e
+        for e in atom.iter(f"{A}entry")
+        if e.findtext(f"{A}title") == (notice := "A Notice Without a Body")
+    ]
+    assert len(bare) == 1 and bare[0].find(f"{A}content") is None
+    assert [link.get("type") for link in bare[0].iter(f"{A}link")] == ["text/html"]
+    items = json.loads((pictured.feeds / "all.json").read_text(encoding="utf-8"))["items"]
+    assert items[1]["content_text"] == notice and "content_html" not in items[1]
+    text = (pictured.feeds / "all.rss").read_text(encoding="utf-8")
+    assert "<title>Trade &#x26; Investment &#x3C;Forum&gt; Opens in Almaty</title>" in text
+    item = etree.parse(pictured.feeds / "all.rss").getroot().find("channel/item")
+    assert (
+        item is not None and item.findtext("title") == "Trade & Investment <Forum> Opens in Almaty"
+    )

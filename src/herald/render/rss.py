@@ -46,7 +46,7 @@ def render_rss(view: FeedView) -> bytes:
         for c in entry.categories:
             fe.category(term=c.term, scheme=c.scheme, label=c.label)
         if entry.image:
-            fe.media.thumbnail({"url": entry.image})
+            fe.media.thumbnail({"url": entry.image}, group=None)
     document: bytes = fg.rss_str(pretty=True)
     links = [{"href": view.hub, "rel": "hub"}] if view.hub else []
     links += [
