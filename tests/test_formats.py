@@ -230,6 +230,7 @@ def test_no_empty_content_and_titles_spelled_for_every_rss_reader(pictured: Site
         if e.findtext(f"{A}title") == (notice := "A Notice Without a Body")
     ]
     assert len(bare) == 1 and bare[0].find(f"{A}content") is None
+    assert bare[0].findtext(f"{A}summary") == notice  # some text for readers that want it
     assert [link.get("type") for link in bare[0].iter(f"{A}link")] == ["text/html"]
     items = json.loads((pictured.feeds / "all.json").read_text(encoding="utf-8"))["items"]
     assert items[1]["content_text"] == notice and "content_html" not in items[1]

@@ -54,8 +54,8 @@ def atom_entry(entry: EntryView) -> bytes:
     fe.author(name=entry.author)
     if entry.translated_by:
         fe.contributor(name=f"{entry.translated_by} (machine translation)")
-    if entry.summary:
-        fe.summary(entry.summary)
+    if entry.summary or not entry.content_html:  # some text, if only the title again
+        fe.summary(entry.summary or entry.title)
     fe.link(href=entry.url, rel="alternate")  # written again below, with its type
     if entry.content_html:  # no body: no empty <content>; the entry links its page
         fe.content(entry.content_html, type="html")
