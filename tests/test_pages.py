@@ -16,7 +16,7 @@ import feedparser
 import pytest
 from lxml import etree, html
 
-from herald import documents as documents_module
+from herald import article_pages as documents_module
 
 from .conftest import NOW, ROOT, SAMPLE, Site, bulletin_source, write_config
 

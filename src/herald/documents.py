@@ -10,28 +10,23 @@ fingerprint need not render it again. Reads the store, writes nothing.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import partial
-from typing import Any, TypeVar
 
 from herald import __version__
+from herald.article_pages import article_pages
 from herald.classify.topics import TopicRules
-from herald.models import TaggedArticle
 from herald.previous import FeedRecord, Keep, archive_pages, feed_key, what_to_keep
 from herald.publish import Publisher
-from herald.render.atom import atom_document, atom_entry, for_feed, render_atom
+from herald.render.atom import atom_document, for_feed, render_atom
 from herald.render.discovery import FeedGroup, FeedSummary, render_opml
 from herald.render.feeds import FeedSpec, feed_specs
 from herald.render.html import (
     ASSETS,
     TEMPLATES_DIGEST,
     Tree,
-    article_page_path,
     country_name,
-    render_article_page,
     render_feed_page,
     render_index,
     source_health,
@@ -41,176 +36,37 @@ from herald.render.jsonfeed import render_json
 from herald.render.rss import render_rss
 from herald.render.view import (
     ARCHIVE_PAGE,
-    ORIGINAL,
     Edition,
     FeedView,
     Paging,
     archive_path,
-    entry_view,
     feed_head,
-    feed_view,
     newest_first,
 )
 from herald.settings import Settings
-from herald.store import FeedQuery, Store
-from herald.translate.texts import Translator, field_payload
+from herald.site import (
+    KEPT_ENTRIES,
+    Document,
+    EntryCache,
+    Site,
+    editions,
+    fingerprint,
+    no_file,
+    once,
+)
+from herald.store import Store
+from herald.translate.texts import Translator
 
 GROUPS = ("all", "sources", "topics", "countries", "organizations")
 LAYOUT = 2  # what documents say beyond their inputs: raised when that changes
-PAGE_BATCH = 200  # article pages rendered from one read of the store
 FORMATS: tuple[tuple[str, Callable[[FeedView], bytes]], ...] = (
     (".atom", render_atom),
     (".rss", render_rss),
     (".json", render_json),
 )
-T = TypeVar("T")
-KEPT_ENTRIES = 20_000  # entries' Atom bytes kept during a publish: about 70 MB
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """A file to publish; `render` is called only when the fingerprint is not current.
-
-    A `record` is no file but a line of the publisher's bookkeeping: `path` names it and
-    `fingerprint` is its value. A `kept` document is one the last publish left, found
-    there: the publisher need not look again.
-    """
-
-    path: str
-    fingerprint: str | None
-    render: Callable[[], bytes]
-    record: bool = False
-    kept: bool = False  # as the last publish left it, known to be there
-
-
-def _fingerprint(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
-
-
-def _once(make: Callable[[], T]) -> Callable[[], T]:
-    """A function that calls `make` the first time and returns that result ever after."""
-    made: list[T] = []
-
-    def get() -> T:
-        if not made:
-            made.append(make())
-        return made[0]
-
-    return get
-
-
-class EntryCache:
-    """The Atom bytes of entries, rendered once per edition in a publish and reused by
-    every archive page that holds them; the most recently used are kept, up to `limit`
-    (archive pages are rendered in the order their entries arrived, so most reuse is
-    recent)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._kept: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
-
-    def entries(self, site: _Site, edition: Edition, ids: Sequence[str]) -> list[tuple[str, bytes]]:
-        """(language, bytes) of each entry, rendering the ones not kept."""
-        missing = [i for i in ids if (edition.prefix, i) not in self._kept]
-        if missing:
-            found = site.store.get_many(missing, evidence=False)
-            tagged = [found[i] for i in missing]
-            full = site.with_versions(site.with_translations(edition, tagged), tagged)
-            for t in tagged:
-                view = entry_view(t, site.settings.site.base_url, site.names, full)
-                self._kept[(edition.prefix, t.article.id)] = (view.language, atom_entry(view))
-        result = []
-        for i in ids:
-            self._kept.move_to_end((edition.prefix, i))
-            result.append(self._kept[(edition.prefix, i)])
-        while len(self._kept) > self.limit:
-            self._kept.popitem(last=False)
-        return result
-
-
-@dataclass(frozen=True, slots=True)
-class _Site:
-    """What every document of a run is rendered with."""
-
-    settings: Settings
-    store: Store
-    names: dict[str, str]
-    fallback: Any  # datetime: the store's newest update, for empty feeds
-    translator: Translator | None
-    cache: EntryCache
-    published: Publisher | None  # what the last publish left, to skip unchanged feeds
-    generation: int  # the store's generation this publish reflects
-    changes: dict[str, tuple[int, int]]  # per feed: when it last changed, and not by growing
-
-    def tree(self, edition: Edition) -> Tree:
-        """Where the pages of an edition sit."""
-        return Tree(
-            self.settings.site.title,
-            self.settings.site.base_url,
-            edition.prefix,
-            edition.language,
-            tuple((o.language, o.prefix) for o in edition.others),
-        )
-
-    def view(
-        self,
-        spec: FeedSpec,
-        entries: Sequence[TaggedArticle],
-        paging: Paging,
-        edition: Edition,
-        path: str | None = None,
-    ) -> FeedView:
-        site = self.settings.site
-        return feed_view(
-            spec,
-            entries,
-            base_url=site.base_url,
-            author=site.title,
-            source_names=self.names,
-            fallback_updated=self.fallback,
-            paging=paging,
-            path=path,
-            edition=self.with_versions(self.with_translations(edition, entries), entries),
-            hub=self.settings.websub.hub if not paging.archive else None,
-        )
-
-    def with_versions(self, edition: Edition, entries: Sequence[TaggedArticle]) -> Edition:
-        """The edition with the other language versions of these entries."""
-        groups = {t.article.group for t in entries if t.article.group is not None}
-        if not groups:
-            return edition
-        stored = self.store.siblings(groups)
-        versions = {
-            t.article.id: tuple(
-                (v.article.language, v.article.url)
-                for v in stored.get(t.article.group or "", [])
-                if v.article.id != t.article.id and v.article.url
-            )
-            for t in entries
-        }
-        return replace(edition, versions=versions)
-
-    def with_translations(self, edition: Edition, entries: Sequence[TaggedArticle]) -> Edition:
-        """The edition with the kept translations of these entries."""
-        if edition.language is None or edition.engine is None or self.translator is None:
-            return edition
-        translator = self.translator
-        keys = {
-            (a.id, field): translator.key(a.language, field, field_payload(a, field))
-            for a in (t.article for t in entries)
-            for field in translator.fields
-        }
-        kept = self.store.translations(
-            edition.language, translator.engine.name, [(k, f) for (_, f), k in keys.items()]
-        )
-        found: dict[str, dict[str, str]] = {}
-        for (article_id, field), key in keys.items():
-            if (key, field) in kept:
-                found.setdefault(article_id, {})[field] = kept[(key, field)]
-        return replace(edition, translations=found)
-
-
-def _current(site: _Site, spec: FeedSpec, paging: Paging, edition: Edition) -> FeedView:
+def _current(site: Site, spec: FeedSpec, paging: Paging, edition: Edition) -> FeedView:
     entries = site.store.articles(spec.query, site.settings.feeds.max_entries)
     return site.view(spec, entries, paging, edition)
 
@@ -220,7 +76,7 @@ def _render(render: Callable[[FeedView], bytes], current: Callable[[], FeedView]
 
 
 def _archive_page(
-    site: _Site,
+    site: Site,
     spec: FeedSpec,
     paging: Paging,
     arrivals: tuple[int, int],
@@ -246,7 +102,7 @@ def _archive_page(
 
 
 def _feed(
-    site: _Site, spec: FeedSpec, edition: Edition, context: str
+    site: Site, spec: FeedSpec, edition: Edition, context: str
 ) -> tuple[list[Document], list[tuple[int, Document]], FeedSummary]:
     """One feed's documents in one tree: its current documents (and its record), its archive
     pages (each with the arrival number it ends at), and what the index says of it.
@@ -270,7 +126,7 @@ def _feed(
         kept = _as_published(site, paths)
         if kept is not None:
             again = replace(record, generation=site.generation)
-            kept.append(Document(record_name, again.text(), _no_file, record=True))
+            kept.append(Document(record_name, again.text(), no_file, record=True))
             return (
                 kept,
                 [],
@@ -291,8 +147,8 @@ def _feed(
     paging = Paging(complete=not pages, prev_archive=page_path(pages) if pages else None)
     shown = store.newest_rows(spec.query, max_entries)
     newest = [(row.seq, row.revision) for row in shown]
-    mark = _fingerprint(context, spec, paging, newest, None if newest else site.fallback)
-    current = _once(partial(_current, site, spec, paging, edition))
+    mark = fingerprint(context, spec, paging, newest, None if newest else site.fallback)
+    current = once(partial(_current, site, spec, paging, edition))
     for suffix, render in FORMATS:
         documents.append(
             Document(f"{prefix}{spec.path}{suffix}", mark, partial(_render, render, current))
@@ -302,7 +158,7 @@ def _feed(
         # The page also says how many entries the feed has had in all.
         Document(
             f"{prefix}{spec.path}.html",
-            _fingerprint(mark, total),
+            fingerprint(mark, total),
             partial(_render, preview, current),
         )
     )
@@ -318,7 +174,7 @@ def _feed(
         )
         document = Document(
             f"{page_path(page)}.atom",
-            _fingerprint(context, spec, page_paging, chunk),
+            fingerprint(context, spec, page_paging, chunk),
             partial(
                 _archive_page,
                 site,
@@ -337,7 +193,7 @@ def _feed(
         start = (pages - first) * ARCHIVE_PAGE  # where the last page starts in `members`
         tail = 0 if not pages else members[start][0] if start < len(members) else members[-1][0] + 1
         again = FeedRecord(site.generation, total, updated, context, tail)
-        documents.append(Document(record_name, again.text(), _no_file, record=True))
+        documents.append(Document(record_name, again.text(), no_file, record=True))
     return documents, archived, FeedSummary(spec.name, prefix + spec.path, total, updated)
 
 
@@ -345,97 +201,15 @@ def _feed_page(tree: Tree, spec: FeedSpec, total: int, view: FeedView) -> bytes:
     return render_feed_page(tree, view, spec.name, total)
 
 
-def _article_pages(
-    site: _Site,
-    edition: Edition,
-    context: str,
-    feeds: frozenset[str],
-    links: list[tuple[str | None, str]],
-) -> Iterator[Document]:
-    """The page of every article of an edition. What the last publish left stands for
-    each article that did not change since (its generation says), unless the context did;
-    the others are rendered, a batch at a time."""
-    record_name = f":pages {edition.prefix}"
-    noted = (site.published.noted(record_name) if site.published else None) or ""
-    since, _, kept_context = noted.partition(" ")
-    since_generation = int(since) if since.isdigit() and kept_context == context else None
-    missing: list[tuple[str, str]] = []  # (article id, fingerprint) of pages to render
-    for article_id, changed in site.store.changes(edition.query(FeedQuery())):
-        path = article_page_path(edition.prefix, article_id)
-        if since_generation is not None and changed <= since_generation:
-            assert site.published is not None
-            mark = site.published.current(path)
-            if mark is not None:
-                yield Document(path, mark, _no_file, kept=True)
-                continue
-        missing.append((article_id, _fingerprint(context, article_id, changed)))
-    tree = site.tree(edition)
-    for start in range(0, len(missing), PAGE_BATCH):
-        batch = missing[start : start + PAGE_BATCH]
-        rendered = _once(partial(_render_pages, site, edition, tree, feeds, links, batch))
-        for article_id, mark in batch:
-            path = article_page_path(edition.prefix, article_id)
-            yield Document(path, mark, partial(_pick, rendered, article_id))
-    yield Document(record_name, f"{site.generation} {context}", _no_file, record=True)
-
-
-def _render_pages(
-    site: _Site,
-    edition: Edition,
-    tree: Tree,
-    feeds: frozenset[str],
-    links: list[tuple[str | None, str]],
-    batch: list[tuple[str, str]],
-) -> dict[str, bytes]:
-    """The pages of a batch of articles, from one read of the store."""
-    found = site.store.get_many([i for i, _ in batch], evidence=False)
-    tagged = [found[i] for i, _ in batch if i in found]
-    full = site.with_versions(site.with_translations(edition, tagged), tagged)
-    pages = {}
-    for t in tagged:
-        a = t.article
-        view = entry_view(t, site.settings.site.base_url, site.names, full)
-        # Herald's page of an article in the other trees: where every tree holds it.
-        trees = links if a.group is None else []
-        pages[a.id] = render_article_page(tree, view, a.source_id, feeds, trees, a.language)
-    return pages
-
-
-def _pick(rendered: Callable[[], dict[str, bytes]], article_id: str) -> bytes:
-    return rendered()[article_id]
-
-
-def _as_published(site: _Site, paths: list[str]) -> list[Document] | None:
+def _as_published(site: Site, paths: list[str]) -> list[Document] | None:
     """The documents at `paths` as the last publish left them, or None if one is gone."""
     assert site.published is not None
     marks = [site.published.current(path) for path in paths]
     if any(mark is None for mark in marks):
         return None
     return [
-        Document(path, mark, _no_file, kept=True) for path, mark in zip(paths, marks, strict=True)
+        Document(path, mark, no_file, kept=True) for path, mark in zip(paths, marks, strict=True)
     ]
-
-
-def _no_file() -> bytes:
-    """The render of a document known current: never called."""
-    raise AssertionError("a document known to be current was rendered")
-
-
-def editions(translator: Translator | None, settings: Settings) -> list[Edition]:
-    """The original tree, then one per target language of the translator and one per other
-    language the sources publish in themselves, each knowing the others."""
-    targets = translator.targets if translator is not None else ()
-    native = sorted({code for s in settings.sources for code in s.editions[1:]} - set(targets))
-    plain = [ORIGINAL]
-    plain += [
-        Edition(
-            prefix=f"{code}/",
-            language=code,
-            engine=translator.engine.name if translator is not None and code in targets else None,
-        )
-        for code in (*targets, *native)
-    ]
-    return [replace(e, others=tuple(o for o in plain if o is not e)) for e in plain]
 
 
 def documents(
@@ -451,7 +225,7 @@ def documents(
     fallback = store.newest_update()
     if fallback is None:
         return
-    site = _Site(
+    site = Site(
         settings,
         store,
         {s.id: s.name for s in settings.sources},
@@ -471,7 +245,7 @@ def documents(
 
 
 def _edition(
-    site: _Site,
+    site: Site,
     topics: TopicRules,
     specs: list[FeedSpec],
     edition: Edition,
@@ -479,7 +253,7 @@ def _edition(
     settings = site.settings
     max_entries, prefix = settings.feeds.max_entries, edition.prefix
     # What every document shows besides its entries; a change re-renders everything.
-    context = _fingerprint(
+    context = fingerprint(
         __version__,
         settings.site.title,
         settings.site.base_url,
@@ -509,7 +283,7 @@ def _edition(
     # An article's page links to its page in the other trees that hold every original.
     links = [(o.language, o.prefix) for o in edition.others if o.language is None or o.engine]
     native = edition.language is not None and edition.engine is None
-    yield from _article_pages(site, edition, context, feeds, [] if native else links)
+    yield from article_pages(site, edition, context, feeds, [] if native else links)
 
     t = words(edition.language)
     title = settings.site.title

@@ -1,0 +1,192 @@
+"""What every document of a publish is rendered with: the site, its language trees, and the
+entries' Atom bytes rendered once per publish; and what a document is.
+
+Reads the store, writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from herald.models import TaggedArticle
+from herald.publish import Publisher
+from herald.render.atom import atom_entry
+from herald.render.feeds import FeedSpec
+from herald.render.html import Tree
+from herald.render.view import ORIGINAL, Edition, FeedView, Paging, entry_view, feed_view
+from herald.settings import Settings
+from herald.store import Store
+from herald.translate.texts import Translator, field_payload
+
+T = TypeVar("T")
+KEPT_ENTRIES = 20_000  # entries' Atom bytes kept during a publish: about 70 MB
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file to publish; `render` is called only when the fingerprint is not current.
+
+    A `record` is no file but a line of the publisher's bookkeeping: `path` names it and
+    `fingerprint` is its value. A `kept` document is one the last publish left, found
+    there: the publisher need not look again.
+    """
+
+    path: str
+    fingerprint: str | None
+    render: Callable[[], bytes]
+    record: bool = False
+    kept: bool = False  # as the last publish left it, known to be there
+
+
+def fingerprint(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+
+
+def once(make: Callable[[], T]) -> Callable[[], T]:
+    """A function that calls `make` the first time and returns that result ever after."""
+    made: list[T] = []
+
+    def get() -> T:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
+
+
+class EntryCache:
+    """The Atom bytes of entries, rendered once per edition in a publish and reused by
+    every archive page that holds them; the most recently used are kept, up to `limit`
+    (archive pages are rendered in the order their entries arrived, so most reuse is
+    recent)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._kept: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
+
+    def entries(self, site: Site, edition: Edition, ids: Sequence[str]) -> list[tuple[str, bytes]]:
+        """(language, bytes) of each entry, rendering the ones not kept."""
+        missing = [i for i in ids if (edition.prefix, i) not in self._kept]
+        if missing:
+            found = site.store.get_many(missing, evidence=False)
+            tagged = [found[i] for i in missing]
+            full = site.with_versions(site.with_translations(edition, tagged), tagged)
+            for t in tagged:
+                view = entry_view(t, site.settings.site.base_url, site.names, full)
+                self._kept[(edition.prefix, t.article.id)] = (view.language, atom_entry(view))
+        result = []
+        for i in ids:
+            self._kept.move_to_end((edition.prefix, i))
+            result.append(self._kept[(edition.prefix, i)])
+        while len(self._kept) > self.limit:
+            self._kept.popitem(last=False)
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What every document of a run is rendered with."""
+
+    settings: Settings
+    store: Store
+    names: dict[str, str]
+    fallback: Any  # datetime: the store's newest update, for empty feeds
+    translator: Translator | None
+    cache: EntryCache
+    published: Publisher | None  # what the last publish left, to skip unchanged feeds
+    generation: int  # the store's generation this publish reflects
+    changes: dict[str, tuple[int, int]]  # per feed: when it last changed, and not by growing
+
+    def tree(self, edition: Edition) -> Tree:
+        """Where the pages of an edition sit."""
+        return Tree(
+            self.settings.site.title,
+            self.settings.site.base_url,
+            edition.prefix,
+            edition.language,
+            tuple((o.language, o.prefix) for o in edition.others),
+        )
+
+    def view(
+        self,
+        spec: FeedSpec,
+        entries: Sequence[TaggedArticle],
+        paging: Paging,
+        edition: Edition,
+        path: str | None = None,
+    ) -> FeedView:
+        site = self.settings.site
+        return feed_view(
+            spec,
+            entries,
+            base_url=site.base_url,
+            author=site.title,
+            source_names=self.names,
+            fallback_updated=self.fallback,
+            paging=paging,
+            path=path,
+            edition=self.with_versions(self.with_translations(edition, entries), entries),
+            hub=self.settings.websub.hub if not paging.archive else None,
+        )
+
+    def with_versions(self, edition: Edition, entries: Sequence[TaggedArticle]) -> Edition:
+        """The edition with the other language versions of these entries."""
+        groups = {t.article.group for t in entries if t.article.group is not None}
+        if not groups:
+            return edition
+        stored = self.store.siblings(groups)
+        versions = {
+            t.article.id: tuple(
+                (v.article.language, v.article.url)
+                for v in stored.get(t.article.group or "", [])
+                if v.article.id != t.article.id and v.article.url
+            )
+            for t in entries
+        }
+        return replace(edition, versions=versions)
+
+    def with_translations(self, edition: Edition, entries: Sequence[TaggedArticle]) -> Edition:
+        """The edition with the kept translations of these entries."""
+        if edition.language is None or edition.engine is None or self.translator is None:
+            return edition
+        translator = self.translator
+        keys = {
+            (a.id, field): translator.key(a.language, field, field_payload(a, field))
+            for a in (t.article for t in entries)
+            for field in translator.fields
+        }
+        kept = self.store.translations(
+            edition.language, translator.engine.name, [(k, f) for (_, f), k in keys.items()]
+        )
+        found: dict[str, dict[str, str]] = {}
+        for (article_id, field), key in keys.items():
+            if (key, field) in kept:
+                found.setdefault(article_id, {})[field] = kept[(key, field)]
+        return replace(edition, translations=found)
+
+
+def no_file() -> bytes:
+    """The render of a document known current: never called."""
+    raise AssertionError("a document known to be current was rendered")
+
+
+def editions(translator: Translator | None, settings: Settings) -> list[Edition]:
+    """The original tree, then one per target language of the translator and one per other
+    language the sources publish in themselves, each knowing the others."""
+    targets = translator.targets if translator is not None else ()
+    native = sorted({code for s in settings.sources for code in s.editions[1:]} - set(targets))
+    plain = [ORIGINAL]
+    plain += [
+        Edition(
+            prefix=f"{code}/",
+            language=code,
+            engine=translator.engine.name if translator is not None and code in targets else None,
+        )
+        for code in (*targets, *native)
+    ]
+    return [replace(e, others=tuple(o for o in plain if o is not e)) for e in plain]
