@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin
@@ -12,6 +12,8 @@ from urllib.parse import urldefrag, urljoin
 import httpx
 import pytest
 
+from herald.app import load, reader_for
+from herald.filtering import Answer, FilteredFeeds
 from herald.serve import create_app
 
 from .conftest import SAMPLE, Site, bulletin_source, write_config
@@ -32,12 +34,30 @@ def chromium() -> str:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    """The sample's site, published for the address it is served from."""
-    with running(create_app(tmp_path / "feeds")) as url:
+    """The sample's site, published for the address it is served from, with its filtered
+    feeds."""
+    filtered = Filtered()
+    with running(create_app(tmp_path / "feeds", filtered=filtered)) as url:
         base = url + "/"
         site = Site(tmp_path, write_config(tmp_path, [bulletin_source(SAMPLE)], base_url=base))
         site.run_once()
-        yield base
+        loaded = load(site.config)
+        store = reader_for(loaded.settings)()
+        filtered.feeds = FilteredFeeds(loaded.settings, loaded.classifier, loaded.translator, store)
+        try:
+            yield base
+        finally:
+            store.close()
+
+
+class Filtered:
+    """Filtered feeds, from a store that exists only once the site is published."""
+
+    feeds: FilteredFeeds | None = None
+
+    def answer(self, suffix: str, pairs: Sequence[tuple[str, str]], tag: str | None) -> Answer:
+        assert self.feeds is not None
+        return self.feeds.answer(suffix, pairs, tag)
 
 
 @pytest.fixture
@@ -82,9 +102,28 @@ def test_the_copy_button_puts_the_feed_url_on_the_clipboard(served: str, browser
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.rstrip("/"))
     page = context.new_page()
     page.goto(served + "countries/be.html")
-    button = page.locator("button[data-copy]")
+    button = page.locator("button[data-copy=feed-url]")
     assert button.text_content() == "Copy"
     button.click()
     assert page.evaluate("navigator.clipboard.readText()") == served + "countries/be.atom"
     assert button.text_content() == "Copied"
     context.close()
+
+
+def test_the_filter_form_builds_a_feed_that_answers(served: str, browser: Any) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(served + "countries/be.html")
+    page.select_option("form.filter select[name=topic]", "trade-investment")
+    page.fill("form.filter input[name=q]", "flanders")
+    page.select_option("form.filter select.format", "json")
+    page.click("form.filter button[type=submit]")
+    built = page.input_value("#filter-url")
+    assert built == served + "filter.json?country=be&topic=trade-investment&q=flanders"
+    assert page.get_attribute("#filter-result a", "href") == built
+    answer = httpx.get(built)
+    assert answer.status_code == 200
+    assert [item["title"] for item in answer.json()["items"]] == [
+        "Kazakhstan and Flanders Discuss Joint Projects"
+    ]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.close()

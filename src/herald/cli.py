@@ -17,6 +17,7 @@ from herald.app import Loaded, check_folders, load, open_pipeline, reader_for
 from herald.errors import ConfigError, HeraldError
 from herald.evaluate import evaluate
 from herald.explain import explain_text
+from herald.filtering import FilteredFeeds
 from herald.health import sources_table
 from herald.preview import preview as preview_source
 from herald.schedule import now_utc, run_service
@@ -138,13 +139,16 @@ def schedule(config_path: Path, serve: bool, host: str | None, port: int | None)
 )
 def serve(config_path: Path, host: str | None, port: int | None) -> None:
     """Serve the output directory over HTTP with ETag, Last-Modified and 304s."""
-    settings = _settings(config_path)
+    loaded = _load(config_path)
+    settings = loaded.settings
     _or_exit(partial(check_folders, settings))
+    filtered = FilteredFeeds(settings, loaded.classifier, loaded.translator, reader_for(settings)())
     server = create_server(
         settings.paths.output,
         host or settings.serve.host,
         port or settings.serve.port,
         settings.serve.max_age,
+        filtered,
     )
     server.run()
 

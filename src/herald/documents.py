@@ -235,6 +235,7 @@ def documents(
         published,
         store.generation(),
         store.feed_changes(),
+        topics,
     )
     organizations = [
         (slug, store.label("organization", slug)) for slug in store.terms("organization")

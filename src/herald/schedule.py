@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from herald.collect import Collected, collect
 from herald.errors import StoreError
+from herald.filtering import FilteredFeeds
 from herald.pipeline import Pipeline, describe_failure
 from herald.serve import create_server
 from herald.settings import SourceSettings
@@ -150,7 +151,12 @@ def run_service(
         service.start()
         if serve:
             settings = pipeline.settings
-            server = create_server(settings.paths.output, host, port, settings.serve.max_age)
+            filtered = FilteredFeeds(
+                settings, pipeline.classifier, pipeline.translator, open_reader()
+            )
+            server = create_server(
+                settings.paths.output, host, port, settings.serve.max_age, filtered
+            )
             # In a thread uvicorn leaves signals alone; this thread handles them.
             thread = threading.Thread(target=server.run, name="server", daemon=True)
             thread.start()

@@ -16,14 +16,21 @@ import hashlib
 import os
 import stat as stat_module
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import parse_qsl
 
+import anyio.to_thread
 import uvicorn
 from starlette.responses import FileResponse
 from starlette.types import Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from herald.filtering import Answer
 
 MEDIA_TYPES = {
     ".atom": "application/atom+xml; charset=utf-8",
@@ -32,6 +39,7 @@ MEDIA_TYPES = {
     ".opml": "text/x-opml; charset=utf-8",
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".ico": "image/x-icon",
@@ -44,6 +52,17 @@ KEPT_BYTES = 64 * 1024 * 1024  # file bytes kept in memory, plain and gzipped
 KEPT_FILE = 4 * 1024 * 1024  # a larger file is streamed from disk, uncompressed
 CHECKED_PATHS = 10_000  # URL paths remembered with the file they name
 NOT_FOUND = b"Not Found"
+FILTERS = {"/filter.atom": ".atom", "/filter.rss": ".rss", "/filter.json": ".json"}
+MAX_FIELDS = 50  # query string fields a filtered feed reads
+
+
+class Filtered(Protocol):
+    """What answers filtered feeds (herald.filtering.FilteredFeeds)."""
+
+    def answer(
+        self, suffix: str, pairs: Sequence[tuple[str, str]], if_none_match: str | None
+    ) -> Answer: ...
+
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -86,8 +105,9 @@ def _stamp(result: os.stat_result) -> tuple[int, int, int, int]:
 class FeedFiles:
     """The ASGI app that serves an output directory."""
 
-    def __init__(self, directory: Path, max_age: int) -> None:
+    def __init__(self, directory: Path, max_age: int, filtered: Filtered | None = None) -> None:
         self.root = str(directory.resolve())
+        self.filtered = filtered
         self.cache_control = f"public, max-age={max_age}".encode()
         self._kept: OrderedDict[str, _Version] = OrderedDict()  # most recently used last
         self._kept_bytes = 0
@@ -103,6 +123,9 @@ class FeedFiles:
             await _plain(send, 405, b"Method Not Allowed", [(b"allow", b"GET, HEAD")])
             return
         path: str = scope["path"]
+        if path in FILTERS and self.filtered is not None:
+            await self._filter(FILTERS[path], scope, send)
+            return
         found = self._find(path)
         if found is None:
             await _plain(send, 404, NOT_FOUND)
@@ -217,6 +240,33 @@ class FeedFiles:
             {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
         )
 
+    async def _filter(self, suffix: str, scope: Scope, send: Send) -> None:
+        """A filtered feed, built from the store in a worker thread."""
+        assert self.filtered is not None
+        query = scope["query_string"].decode("ascii", "replace")
+        try:
+            pairs = parse_qsl(query, encoding="utf-8", errors="replace", max_num_fields=MAX_FIELDS)
+        except ValueError:
+            await _plain(send, 400, f"at most {MAX_FIELDS} query fields\n".encode())
+            return
+        request = {name: value for name, value in scope["headers"]}
+        tag = request.get(b"if-none-match")
+        answer = await anyio.to_thread.run_sync(
+            self.filtered.answer, suffix, pairs, tag.decode("latin-1") if tag else None
+        )
+        headers = [(k.encode(), v.encode()) for k, v in answer.headers]
+        body = answer.body
+        accepted = request.get(b"accept-encoding")
+        if len(body) >= GZIP_MIN and accepted and accepts_gzip(accepted.decode("latin-1")):
+            body = gzip.compress(body, mtime=0)
+            headers.append((b"content-encoding", b"gzip"))
+        if answer.status != 304:
+            headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
+
 
 def _not_modified(version: _Version, request: dict[bytes, bytes]) -> bool:
     """If-None-Match compares weakly (RFC 9110 13.1.2); else If-Modified-Since."""
@@ -256,10 +306,11 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-def create_app(directory: Path, max_age: int = 300) -> FeedFiles:
-    """An app that serves `directory` with validators, 304s and gzip."""
+def create_app(directory: Path, max_age: int = 300, filtered: Filtered | None = None) -> FeedFiles:
+    """An app that serves `directory` with validators, 304s and gzip; and filtered feeds,
+    given what answers them."""
     directory.mkdir(parents=True, exist_ok=True)
-    return FeedFiles(directory, max_age)
+    return FeedFiles(directory, max_age, filtered)
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -280,10 +331,12 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
 
 
-def create_server(directory: Path, host: str, port: int, max_age: int = 300) -> uvicorn.Server:
-    """A uvicorn server for the output directory, not yet started."""
+def create_server(
+    directory: Path, host: str, port: int, max_age: int = 300, filtered: Filtered | None = None
+) -> uvicorn.Server:
+    """A uvicorn server for the output directory (and filtered feeds), not yet started."""
     config = uvicorn.Config(
-        create_app(directory, max_age),
+        create_app(directory, max_age, filtered),
         host=host,
         port=port,
         log_level="warning",

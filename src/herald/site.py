@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from herald.classify.topics import TopicRules
 from herald.models import TaggedArticle
 from herald.publish import Publisher
 from herald.render.atom import atom_entry
@@ -101,6 +102,7 @@ class Site:
     published: Publisher | None  # what the last publish left, to skip unchanged feeds
     generation: int  # the store's generation this publish reflects
     changes: dict[str, tuple[int, int]]  # per feed: when it last changed, and not by growing
+    topics: TopicRules
 
     def tree(self, edition: Edition) -> Tree:
         """Where the pages of an edition sit."""
@@ -110,6 +112,9 @@ class Site:
             edition.prefix,
             edition.language,
             tuple((o.language, o.prefix) for o in edition.others),
+            tuple(
+                (t.slug, self.topics.label(t.slug, edition.language)) for t in self.topics.topics
+            ),
         )
 
     def view(

@@ -27,6 +27,7 @@ class Classifier:
         self._countries = CountryTagger(countries, home_country)
         self._topics = TopicTagger(topics)
         self.topic_rules = topics
+        self.organizations = tuple(o.slug for o in countries.organizations)
 
     def classify(self, article: Article) -> TaggedArticle:
         """The article with its country and topic tags."""

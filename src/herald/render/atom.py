@@ -103,7 +103,7 @@ def _head(view: FeedView) -> bytes:
     fg.id(view.id)
     fg.title(view.title)
     fg.author(name=view.author)
-    fg.link(href=view.url(view.path, ".atom"), rel="self", type="application/atom+xml")
+    fg.link(href=view.self_url(".atom"), rel="self", type="application/atom+xml")
     fg.link(href=view.page, rel="alternate", type="text/html")
     for language, path in view.editions:  # the same feed in the other language trees
         link = {"href": view.url(path, ".atom"), "rel": "alternate", "type": "application/atom+xml"}

@@ -35,7 +35,7 @@ _RESOURCES = files("herald.render")
 # Files published as they are at the top of the served directory.
 ASSETS = {
     name: _RESOURCES.joinpath(name).read_bytes()
-    for name in ("style.css", "favicon.svg", "icon-64.png", "icon-512.png", "logo.png")
+    for name in ("style.css", "herald.js", "favicon.svg", "icon-64.png", "icon-512.png", "logo.png")
 }
 _WORDS: dict[str, dict[str, str]] = tomllib.loads(
     _RESOURCES.joinpath("words.toml").read_text(encoding="utf-8")
@@ -49,7 +49,7 @@ TEMPLATES_DIGEST = hashlib.sha256(
             (*_RESOURCES.joinpath("templates").iterdir(), *_RESOURCES.iterdir()),
             key=lambda item: item.name,
         )
-        if item.is_file() and item.name.endswith((".html", ".css", ".svg", ".png", ".toml"))
+        if item.is_file() and item.name.endswith((".html", ".css", ".js", ".svg", ".png", ".toml"))
     )
 ).hexdigest()[:16]
 
@@ -63,6 +63,7 @@ class Tree:
     prefix: str = ""  # "" for the original tree, "es/" for Spanish
     language: str | None = None  # None: each article in its own language
     others: tuple[tuple[str | None, str], ...] = ()  # (language, prefix) of the other trees
+    topics: tuple[tuple[str, str], ...] = ()  # (slug, label in this language) of every topic
 
     @property
     def lang(self) -> str:
@@ -207,6 +208,17 @@ def render_index(
         }
         for group in groups
     ]
+    t = tree.words()
+    terms = {
+        group.slug: [(feed.path.rsplit("/", 1)[-1], feed.name) for feed in group.feeds]
+        for group in groups
+    }
+    options = [
+        ("topic", t["topics"], [(slug, label) for slug, label in tree.topics]),
+        ("country", t["countries"], terms.get("countries", [])),
+        ("organization", t["organizations"], terms.get("organizations", [])),
+        ("source", t["sources"], terms.get("sources", [])),
+    ]
     return _page(
         "index.html",
         tree,
@@ -214,6 +226,8 @@ def render_index(
         title=title,
         groups=shown,
         health=health,
+        options=options,
+        lang_param=tree.language,
         repeats=max(1, round(each / everything)) if everything else 1,
         discovery=discovery,
     )
@@ -233,10 +247,21 @@ def render_feed_page(tree: Tree, view: FeedView, name: str, total: int) -> bytes
         (_own_name(language or None, tree.language), f"{up}{other}.html")
         for language, other in view.editions
     ]
+    family, _, term = view.path.removeprefix(tree.prefix).partition("/")
+    parameter = {
+        "sources": "source",
+        "topics": "topic",
+        "countries": "country",
+        "organizations": "organization",
+    }.get(family)
+    topics = [] if family == "topics" else list(tree.topics)
     return _page(
         "feed.html",
         tree,
         path,
+        options=[("topic", tree.words()["topics"], topics)],
+        fixed=(parameter, term) if parameter else None,
+        lang_param=tree.language,
         title=view.title,
         name=name,
         about=view.subtitle,

@@ -16,7 +16,7 @@ def render_json(view: FeedView) -> bytes:
         "version": VERSION,
         "title": view.title,
         "home_page_url": view.page,
-        "feed_url": view.url(view.path, ".json"),
+        "feed_url": view.self_url(".json"),
         **({"description": view.subtitle} if view.subtitle else {}),
         "icon": view.asset("icon-512.png"),
         "favicon": view.asset("icon-64.png"),

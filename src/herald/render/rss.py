@@ -19,7 +19,7 @@ def render_rss(view: FeedView) -> bytes:
     fg.load_extension("dc")
     fg.load_extension("media")
     fg.title(view.title)
-    fg.link(href=view.url(view.path, ".rss"), rel="self", type="application/rss+xml")
+    fg.link(href=view.self_url(".rss"), rel="self", type="application/rss+xml")
     fg.link(href=view.page, rel="alternate")  # the channel's <link>: the last one set
     fg.description(view.subtitle or view.title)
     fg.image(url=view.asset("icon-64.png"), title=view.title, link=view.page)

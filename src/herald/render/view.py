@@ -82,6 +82,12 @@ class FeedView:
     # in the other language trees.
     editions: tuple[tuple[str, str], ...] = ()
     subtitle: str = ""  # what the feed holds, in a sentence
+    search: str = ""  # "?…": a feed served for a query (a filtered feed) carries it
+    home: str | None = None  # the page for people, when the feed has none of its own
+
+    def self_url(self, suffix: str) -> str:
+        """The address this document is served at."""
+        return self.url(self.path, suffix) + self.search
 
     def url(self, path: str, suffix: str) -> str:
         """The absolute URL of a document of this site."""
@@ -90,7 +96,7 @@ class FeedView:
     @property
     def page(self) -> str:
         """The feed's page for people (an archive page's is its feed's)."""
-        return self.url(self.paging.current or self.path, ".html")
+        return self.home or self.url(self.paging.current or self.path, ".html")
 
     def asset(self, name: str) -> str:
         """The URL of one of the site's own files: "icon-64.png", "logo.png"."""

@@ -37,6 +37,16 @@ EVERYTHING = FeedQuery()
 
 
 @dataclass(frozen=True, slots=True)
+class Selection:
+    """A slice no feed holds: articles with a tag of each family named (any of its terms),
+    from any of the sources named, whose text contains `text` (case folded)."""
+
+    terms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (family, any of these terms)
+    sources: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class EntryRow:
     """What a feed document's head needs of an article, without the article."""
 
@@ -91,6 +101,10 @@ class Store(Protocol):
     def revisions(self, query: FeedQuery, *, since: int = 0) -> list[tuple[int, int]]:
         """(arrival number, revision) of a feed's articles in the order they arrived, from
         arrival number `since` on: cheaply, without the articles."""
+
+    def selected(self, selection: Selection, query: FeedQuery, limit: int) -> list[TaggedArticle]:
+        """The newest articles of a tree (`query`'s language) in a selection, at most
+        `limit`, as feeds show them."""
 
     def changes(self, query: FeedQuery) -> list[tuple[str, int]]:
         """(id, generation at which it last changed) of every article of a feed."""

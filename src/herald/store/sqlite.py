@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 from herald.errors import StoreError
 from herald.models import Article, Evidence, Session, Tag, TaggedArticle, Validators
 from herald.normalize.identity import Known
-from herald.store import EVERYTHING, EntryRow, FeedQuery, FetchState
+from herald.store import EVERYTHING, EntryRow, FeedQuery, FetchState, Selection
 from herald.store.schema import MIGRATIONS
 
 
@@ -44,6 +44,7 @@ class SQLiteStore:
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
+            self._db.create_function("herald_contains", 2, _contains, deterministic=True)
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA busy_timeout = 10000")
@@ -232,6 +233,28 @@ class SQLiteStore:
         sql, params = _feed_sql("a.seq, a.revision", query)
         sql += " AND {key}.seq >= ? ORDER BY {key}.seq".format(key=_key(query))
         return self._tuples(sql, [*params, since])
+
+    def selected(self, selection: Selection, query: FeedQuery, limit: int) -> list[TaggedArticle]:
+        """The newest articles of a tree (`query`'s language) in a selection, at most
+        `limit`, as feeds show them."""
+        sql, params = _feed_sql("a.*", replace(query, family=None, term=None, source_id=None))
+        for family, terms in selection.terms:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM tags t WHERE t.article_id = a.id AND t.family = ?"
+                f" AND t.passed = 1 AND t.term IN ({','.join('?' * len(terms))}))"
+            )
+            params += [family, *terms]
+        if selection.sources:
+            sql += f" AND a.source_id IN ({','.join('?' * len(selection.sources))})"
+            params += selection.sources
+        if selection.text:
+            sql += (
+                " AND herald_contains(a.title || ' ' || coalesce(a.summary, '') || ' '"
+                " || coalesce(a.content_html, ''), ?)"
+            )
+            params.append(selection.text.casefold())
+        rows = self._db.execute(sql + f" ORDER BY {_newest(query)} LIMIT ?", [*params, limit])
+        return self._with_tags(rows.fetchall(), evidence=False)
 
     def changes(self, query: FeedQuery) -> list[tuple[str, int]]:
         """(id, generation at which it last changed) of every article of a feed."""
@@ -585,6 +608,12 @@ def _article(row: sqlite3.Row) -> Article:
         group=row["grp"],
         note=row["note"],
     )
+
+
+def _contains(text: str | None, folded: str) -> bool:
+    """Whether a text holds a case-folded piece of text, in any script (SQLite's own LIKE
+    folds only ASCII)."""
+    return text is not None and folded in text.casefold()
 
 
 def _evidence_json(tag: Tag) -> str:
