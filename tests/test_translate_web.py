@@ -226,3 +226,28 @@ def test_a_pass_after_nothing_new_looks_at_nothing(
     sent = len(state.requests)
     (again,) = site.read_and_translate(NOW + timedelta(hours=1))
     assert again.translated == 2 and len(state.requests) > sent  # its title and summary
+
+
+def test_topic_labels_missing_in_a_language_are_translated_once(
+    tmp_path: Path, services: tuple[str, Behaviour], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """topics.toml gives no French labels: the engine translates each once, and the French
+    tree's feeds, pages and lists use them."""
+    url, state = services
+    monkeypatch.setenv("HERALD_TEST_KEY", "secret-key")
+    text = (
+        f'[translate]\ntargets = ["fr"]\nengine = "libretranslate"\nurl = "{url}"\n'
+        'api_key_env = "HERALD_TEST_KEY"\ntimeout = 3\nfields = ["title"]\n'
+    )
+    site = Site(tmp_path, write_config(tmp_path, [bulletin_source(SAMPLE)], extra=text))
+    site.run_once()
+    asked = [r["q"] for r in state.requests if "Health" in r["q"]]
+    assert len(asked) == 1 and "Trade and investment" in asked[0]  # all labels, one request
+    health = etree.parse(str(site.feeds / "fr" / "topics" / "health.atom")).getroot()
+    assert health.findtext(f"{A}title") == "Herald test: ES:Health"
+    assert "ES:Trade and investment" in (site.feeds / "fr" / "index.html").read_text("utf-8")
+    assert 'text="ES:Health"' in (site.feeds / "fr" / "topics.opml").read_text("utf-8")
+    assert "ES:" not in (site.feeds / "topics.opml").read_text("utf-8")  # the original's
+    sent = len(state.requests)
+    site.run_once(NOW + timedelta(hours=1))
+    assert len(state.requests) == sent  # kept: never asked again

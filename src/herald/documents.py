@@ -10,7 +10,7 @@ fingerprint need not render it again. Reads the store, writes nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from functools import partial
 
@@ -218,6 +218,7 @@ def documents(
     topics: TopicRules,
     translator: Translator | None = None,
     published: Publisher | None = None,
+    labels: Mapping[tuple[str, str], str] | None = None,
 ) -> Iterator[Document]:
     """Every document of every edition, or nothing while the store is empty. With what the
     last publish left (`published`), a feed that did not change since is not read at all:
@@ -236,6 +237,7 @@ def documents(
         store.generation(),
         store.feed_changes(),
         topics,
+        labels or {},
     )
     organizations = [
         (slug, store.label("organization", slug)) for slug in store.terms("organization")
@@ -259,7 +261,7 @@ def _edition(
         settings.site.title,
         settings.site.base_url,
         site.names,
-        [(t.slug, t.label, sorted(t.labels.items())) for t in topics.topics],
+        [(slug, label) for slug, label in site.tree(edition).topics],
         max_entries,
         ARCHIVE_PAGE,
         LAYOUT,
@@ -271,7 +273,7 @@ def _edition(
     )
     summaries: dict[str, list[FeedSummary]] = {slug: [] for slug in GROUPS}
     archived: list[tuple[int, Document]] = []
-    localized = [_localize(s, edition.language, settings.site.title, topics) for s in specs]
+    localized = [_localize(s, edition.language, settings.site.title, site) for s in specs]
     for spec in (replace(s, query=edition.query(s.query)) for s in localized):
         current, pages, summary = _feed(site, spec, edition, context)
         yield from current
@@ -324,7 +326,7 @@ def _edition(
             yield Document(name, hashlib.sha256(data).hexdigest()[:32], partial(bytes, data))
 
 
-def _localize(spec: FeedSpec, language: str | None, site: str, topics: TopicRules) -> FeedSpec:
+def _localize(spec: FeedSpec, language: str | None, title: str, site: Site) -> FeedSpec:
     """A feed's name and title in a tree's language: CLDR's name of a country, a topic's
     label in that language where topics.toml gives one."""
     family, _, term = spec.path.partition("/")
@@ -336,6 +338,6 @@ def _localize(spec: FeedSpec, language: str | None, site: str, topics: TopicRule
         if family == "countries":
             name = country_name(term, language) or name
         elif family == "topics":
-            name = topics.label(term, language)
+            name = site.topic_label(term, language)
     about = said[f"about_{family}"].format(name=name)
-    return replace(spec, name=name, title=f"{site}: {name}", about=about)
+    return replace(spec, name=name, title=f"{title}: {name}", about=about)

@@ -31,6 +31,7 @@ from herald.render.view import Edition, FeedView, Paging
 from herald.settings import Settings
 from herald.site import EntryCache, Site, editions
 from herald.store import FeedQuery, Selection, Store
+from herald.translate.labels import kept_labels
 from herald.translate.texts import Translator
 
 FAMILIES = {"topic": "topic", "country": "country", "organization": "organization"}
@@ -194,7 +195,6 @@ class FilteredFeeds:
         edition = self._editions[wanted.lang]
         tree = FeedQuery(language=edition.language, machine=edition.engine is not None)
         entries = store.selected(wanted.selection(), tree, settings.feeds.max_entries)
-        name = self._describe(wanted, edition)
         site = Site(
             settings,
             store,
@@ -206,7 +206,9 @@ class FilteredFeeds:
             0,
             {},
             self.topics,
+            kept_labels(store, self.translator, self.topics),
         )
+        name = self._describe(wanted, edition, site)
         spec = FeedSpec(
             "filter",
             name,
@@ -225,10 +227,10 @@ class FilteredFeeds:
             editions=(),
         )
 
-    def _describe(self, wanted: FeedFilter, edition: Edition) -> str:
+    def _describe(self, wanted: FeedFilter, edition: Edition, site: Site) -> str:
         """The slice in words: its terms' names, in the tree's language."""
         language = edition.language
-        parts = [" / ".join(self.topics.label(t, language) for t in wanted.topic)]
+        parts = [" / ".join(site.topic_label(t, language) for t in wanted.topic)]
         parts.append(" / ".join(country_name(c, language) or c.upper() for c in wanted.country))
         parts.append(" / ".join(self.store.label("organization", o) for o in wanted.organization))
         names = {s.id: s.name for s in self.settings.sources}

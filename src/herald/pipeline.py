@@ -24,6 +24,7 @@ from herald.publish import Publisher
 from herald.render.html import TEMPLATES_DIGEST
 from herald.settings import Settings, SourceSettings
 from herald.store import Store
+from herald.translate.labels import kept_labels, translate_labels
 from herald.translate.stage import TranslationReport, translate_missing
 from herald.translate.texts import Translator
 from herald.update import Outcome, decide
@@ -120,7 +121,9 @@ class Pipeline:
         """Translate what is not translated yet, within the cap; nothing when not configured."""
         if self.translator is None:
             return []
-        return translate_missing(self.store, self.translator, now)
+        reports = translate_missing(self.store, self.translator, now)
+        translate_labels(self.store, self.translator, self.classifier.topic_rules, now)
+        return reports
 
     def update_source(self, source: SourceSettings, now: datetime) -> SourceReport:
         """Read one source and store what it says; a failure stores nothing, and whatever a
@@ -243,10 +246,13 @@ class Pipeline:
         When nothing was stored since the last publish and the settings and rules are the
         same, nothing is even looked at (but feeds still to announce to a hub are)."""
         report = PublishReport()
+        topics = self.classifier.topic_rules
+        labels = kept_labels(self.store, self.translator, topics)
         state = _fingerprint(
             __version__,
             str(LAYOUT),
             TEMPLATES_DIGEST,
+            repr(sorted(labels.items())),
             self._rules,
             self.settings.model_dump_json(),
             str(self.store.generation()),
@@ -257,9 +263,8 @@ class Pipeline:
             self._announce([])
             return report
         paths = []
-        topics = self.classifier.topic_rules
         for document in documents(
-            self.settings, self.store, topics, self.translator, self.publisher
+            self.settings, self.store, topics, self.translator, self.publisher, labels
         ):
             paths.append(document.path)
             mark = document.fingerprint

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -103,6 +103,14 @@ class Site:
     generation: int  # the store's generation this publish reflects
     changes: dict[str, tuple[int, int]]  # per feed: when it last changed, and not by growing
     topics: TopicRules
+    labels: Mapping[tuple[str, str], str]  # (language, English label): machine-translated
+
+    def topic_label(self, slug: str, language: str | None) -> str:
+        """A topic's label in a tree: from the rules, else as the engine translated it."""
+        label = self.topics.label(slug, language)
+        if language is None or label != self.topics.label(slug):
+            return label
+        return self.labels.get((language, label), label)
 
     def tree(self, edition: Edition) -> Tree:
         """Where the pages of an edition sit."""
