@@ -113,10 +113,12 @@ def test_the_copy_button_puts_the_feed_url_on_the_clipboard(served: str, browser
 def test_the_filter_form_builds_a_feed_that_answers(served: str, browser: Any) -> None:
     page = browser.new_page(viewport=PHONE)
     page.goto(served + "countries/be.html")
+    assert not page.is_visible("#filter-result")  # nothing to show before the form is sent
     page.select_option("form.filter select[name=topic]", "trade-investment")
     page.fill("form.filter input[name=q]", "flanders")
     page.select_option("form.filter select.format", "json")
     page.click("form.filter button[type=submit]")
+    assert page.is_visible("#filter-result")
     built = page.input_value("#filter-url")
     assert built == served + "filter.json?country=be&topic=trade-investment&q=flanders"
     assert page.get_attribute("#filter-result a", "href") == built
