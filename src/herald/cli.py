@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -23,6 +24,7 @@ from herald.preview import preview as preview_source
 from herald.schedule import now_utc, run_service
 from herald.serve import create_server
 from herald.settings import Settings, load_settings
+from herald.store.sqlite import damaged
 
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG, EXIT_SOURCES_FAILED = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
@@ -96,6 +98,9 @@ def run(config_path: Path, once: bool) -> None:
             sys.exit(run_service(pipeline, reader_for(settings), serve=False, host="", port=0))
         reports = pipeline.run_once(now_utc())
         pipeline.store.close()
+    except sqlite3.DatabaseError as exc:  # a store damaged after it opened
+        click.echo(f"herald: {damaged(settings.paths.database, exc)}", err=True)
+        sys.exit(EXIT_ERROR)
     except HeraldError as exc:
         click.echo(f"herald: {exc}", err=True)
         sys.exit(EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_ERROR)
@@ -151,6 +156,26 @@ def serve(config_path: Path, host: str | None, port: int | None) -> None:
         filtered,
     )
     server.run()
+
+
+@cli.command()
+@config_option
+@click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
+def backup(config_path: Path, target: Path) -> None:
+    """Write a consistent copy of the store to TARGET, also while Herald runs.
+
+    To restore: stop Herald, copy TARGET over [paths] database (and remove the -wal and
+    -shm files beside it), start Herald; the next run publishes from the copy.
+    """
+    settings = _settings(config_path)
+    from herald.store.sqlite import backup as backup_store
+
+    try:
+        size = backup_store(settings.paths.database, target)
+    except HeraldError as exc:
+        click.echo(f"herald: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"backed up {settings.paths.database} to {target} ({size:,} bytes)")
 
 
 @cli.command()

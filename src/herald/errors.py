@@ -25,6 +25,11 @@ class ParseError(HeraldError):
     """A source's bytes could not be turned into items at all."""
 
 
+class PublishError(HeraldError):
+    """The output directory could not be written (a full disk, no permission); what was
+    published before stays as it was."""
+
+
 class StoreError(HeraldError):
     """The store is unusable (newer schema, locked by another scheduler)."""
 

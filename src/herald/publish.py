@@ -7,7 +7,9 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import NoReturn, Protocol
+
+from herald.errors import PublishError
 
 MANIFEST = ".herald-manifest"
 STATE = ":state"  # the manifest's line for what the last complete publish was made from
@@ -81,7 +83,10 @@ class DirectoryPublisher:
                 return False
         except FileNotFoundError:
             pass
-        self._staged[target] = _temporary(target, data)
+        try:
+            self._staged[target] = _temporary(target, data)
+        except OSError as exc:
+            self._give_up(path, exc)
         if len(self._staged) >= self.BATCH:
             self._flush()
         return True
@@ -91,9 +96,25 @@ class DirectoryPublisher:
         if not self._staged:
             return
         os.sync()
-        for target, temporary in self._staged.items():
-            temporary.replace(target)
+        try:
+            for target, temporary in list(self._staged.items()):
+                temporary.replace(target)
+                del self._staged[target]
+        except OSError as exc:
+            self._give_up(str(target.relative_to(self.root)), exc)
+
+    def _give_up(self, path: str, exc: OSError) -> NoReturn:
+        """Stop publishing: remove what was staged, keep the manifest as it was (so the next
+        publish looks at everything again), and say what happened."""
+        for temporary in self._staged.values():
+            temporary.unlink(missing_ok=True)
         self._staged.clear()
+        self._fingerprints = None
+        reason = exc.strerror or str(exc)
+        raise PublishError(
+            f"{self.root}: publishing stopped at {path}: {reason}; every file published "
+            "before is as it was, and the next run publishes the rest"
+        ) from exc
 
     def prune(self, keep: Iterable[str], state: str = "") -> list[str]:
         """Remove files published earlier that are not in `keep`; return them. The publish
@@ -111,7 +132,10 @@ class DirectoryPublisher:
         current.update((path, manifest.get(path, "")) for path in keep)
         if current != earlier:
             lines = "".join(f"{path}\t{mark}".rstrip("\t") + "\n" for path, mark in current.items())
-            _atomic_write(self.root / MANIFEST, lines.encode())
+            try:
+                _atomic_write(self.root / MANIFEST, lines.encode())
+            except OSError as exc:
+                self._give_up(MANIFEST, exc)
         self._fingerprints = None
         return removed
 

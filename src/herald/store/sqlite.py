@@ -50,7 +50,7 @@ class SQLiteStore:
             self._db.execute("PRAGMA busy_timeout = 10000")
             self._migrate(path)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+            raise damaged(path, exc) from exc
         self._path = path
 
     def _migrate(self, path: Path) -> None:
@@ -621,3 +621,43 @@ def _evidence_json(tag: Tag) -> str:
         [{"matched": e.matched, "where": e.where, "weight": e.weight} for e in tag.evidence],
         ensure_ascii=False,
     )
+
+
+def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+    """What to say of a store SQLite cannot read, and the way back."""
+    return StoreError(
+        f"{path}: the store cannot be read ({exc}); restore the last `herald backup` over it "
+        "(see README, Backups), or move it away to start a new store from the sources"
+    )
+
+
+def backup(database: Path, target: Path) -> int:
+    """Copy a store into `target` consistently while other processes use it (SQLite's online
+    backup), through a temporary file beside the target; the copy's size in bytes."""
+    if not database.is_file():
+        raise StoreError(f"{database}: no store there to back up")
+    if target.resolve() == database.resolve():
+        raise StoreError(f"{target}: that is the store itself; name another file")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        source = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+                checked = copy.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        if checked != "ok":
+            raise StoreError(f"{database}: the copy does not check out ({checked}); kept nothing")
+        partial.replace(target)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{database}: cannot back up: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot write the backup: {exc.strerror or exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return target.stat().st_size
