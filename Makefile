@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config/herald.toml
 
-.PHONY: install run test check once clean bench screenshots
+.PHONY: install run test check once clean bench screenshots fuzz
 
 install: $(STAMP)
 
@@ -35,6 +35,12 @@ bench: install
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_serve.py
+	$(BIN)/python benchmarks/bench_soak.py
+
+# Fuzzing with many more inputs than `make test` (minutes): run before a release.
+fuzz: install
+	$(BIN)/python -m pytest tests/test_fuzz.py -q -p no:cacheprovider \
+		--hypothesis-profile=fuzz --hypothesis-show-statistics --hypothesis-seed=$${SEED:-0}
 
 # Pictures of the pages for README.md (look at them before committing).
 screenshots: install

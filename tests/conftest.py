@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from herald.app import load, open_pipeline
 from herald.pipeline import Pipeline, SourceReport
@@ -19,6 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = ROOT / "samples" / "mfa-kz-2026-03-10.txt"
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+
+# Property tests: a few dozen inputs each in `make test`; `make fuzz` picks "fuzz".
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_health_check=_QUIET)
 
 
 def toml_value(value: Any) -> str:

@@ -119,3 +119,39 @@ def test_service_serves_feeds_answers_304_and_stops_cleanly(
     assert process.returncode == 0, output
     assert f"http://127.0.0.1:{port}/all.atom" in output
     assert "received SIGTERM, stopping" in output
+
+
+def test_a_failing_job_is_logged_and_the_other_jobs_go_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from herald.app import load, open_pipeline, reader_for
+    from herald.errors import PublishError
+    from herald.schedule import Service
+
+    from .conftest import Site
+
+    other = tmp_path / "other.txt"
+    other.write_bytes(SAMPLE.read_bytes())
+    sources = [bulletin_source(SAMPLE), bulletin_source(other, "other")]
+    site = Site(tmp_path, write_config(tmp_path, sources))
+    loaded = load(site.config)
+    pipeline = open_pipeline(loaded)
+    service = Service(pipeline, reader_for(loaded.settings))
+    publish = pipeline.publish
+    calls = {"n": 0}
+
+    def full_disk_once() -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise PublishError("feeds: publishing stopped at all.atom: No space left on device")
+        return publish()
+
+    pipeline.publish = full_disk_once  # type: ignore[method-assign]
+    try:
+        service.run_source(pipeline.settings.sources[0])  # must not raise
+        assert 'update of source "mfa-kz" failed' in caplog.text
+        assert "No space left on device" in caplog.text
+        service.run_source(pipeline.settings.sources[1])
+    finally:
+        pipeline.store.close()
+    assert (site.feeds / "all.atom").is_file()  # the next job published

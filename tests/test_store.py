@@ -61,7 +61,9 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="the store cannot be read .* restore the last `herald backup` over it"):
+    with pytest.raises(
+        StoreError, match=r"the store cannot be read .* restore the last `herald backup` over it"
+    ):
         SQLiteStore(path)
 
 

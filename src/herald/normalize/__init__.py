@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from html import escape
 from urllib.parse import urljoin, urlsplit
@@ -48,7 +49,8 @@ def normalize(raw: RawItem, source_id: str, timezone: str, language: str) -> Art
         picture = clean_html(f'<p><img src="{escape(raw.image)}" alt=""></p>')
         content_html = f"{picture}\n{content_html}"
     published = to_utc(raw.published, timezone)
-    url = urljoin(raw.base_url, raw.url) if raw.base_url and raw.url else raw.url
+    url = clean_url(raw.url)
+    url = urljoin(raw.base_url, url) if raw.base_url and url else url
     if url is not None and urlsplit(url).scheme.lower() not in LINK_SCHEMES:
         url = None  # a javascript: or data: link is no article to open
     return Article(
@@ -96,10 +98,26 @@ def _as_html(paragraphs: tuple[str, ...]) -> str:
     return "\n".join(f"<p>{escape(p, quote=False)}</p>" for p in paragraphs)
 
 
+def clean_url(url: str | None) -> str | None:
+    """A link without the control characters browsers drop from it too (and XML cannot
+    carry); None if nothing is left."""
+    if url is None:
+        return None
+    return _URL_CONTROL.sub("", url).strip() or None
+
+
+_URL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def clean_html(html: str) -> str:
-    """HTML a feed reader may show: no scripts or event handlers, and links and pictures
-    only over http(s) (and mailto for links)."""
-    return nh3.clean(html, url_schemes=LINK_SCHEMES)
+    """HTML a feed reader may show: no scripts or event handlers, links and pictures only
+    over http(s) (and mailto for links), and no character XML cannot carry."""
+    return nh3.clean(_NOT_IN_XML.sub("", html), url_schemes=LINK_SCHEMES)
+
+
+# Characters XML 1.0 has no place for (C0 controls but tab and line ends, surrogates, the
+# two noncharacters): a feed holding one is no feed at all.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def absolute_links(html: str, base_url: str | None) -> str:

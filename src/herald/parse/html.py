@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
@@ -24,8 +25,12 @@ def _settings(source: SourceSettings) -> HtmlSettings:
     return source.html
 
 
+# Control characters have no place in HTML, and lxml refuses them in the links it rewrites.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _document(fetched: Fetched) -> lxml.html.HtmlElement:
-    text = decode_text(fetched)
+    text = _CONTROL.sub("", decode_text(fetched))
     if not text.strip():
         raise ParseError(f"{fetched.url}: the page is empty")
     try:
