@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_serve.py
 	$(BIN)/python benchmarks/bench_soak.py
+	$(BIN)/python benchmarks/bench_translation.py
 
 # Fuzzing with many more inputs than `make test` (minutes): run before a release.
 fuzz: install

@@ -288,7 +288,8 @@ def test_language_versions_are_linked_tagged_alike_and_never_machine_translated(
 
     # Only the article the portal has no Russian version of was machine-translated.
     sent = [text for request in engine.requests for text in request["q"]]
-    assert sent and all("Oman" in text or "Muscat" in text for text in sent)
+    # (Oman is sent as a placeholder: Herald names countries in the target language itself.)
+    assert sent and all("Trade mission to" in text or "Muscat" in text for text in sent)
     oman = russian[f"{url}/memleket/entities/mfa/press/news/details/trade-mission-to-oman?lang=en"]
     assert oman.title.startswith("ES:") and oman.id not in {e.id for e in english.entries}
     japan_ru = russian[details(7101, "ru")]

@@ -86,7 +86,9 @@ def test_spanish_feeds_exist_in_spanish(spanish: Site, counted_apertium: Path) -
     root = etree.parse(str(feeds / "all.atom")).getroot()
     assert root.get(XML_LANG) == "es"
     text = (feeds / "all.atom").read_text(encoding="utf-8")
-    assert "Kazajstán" in text
+    # Countries in their CLDR Spanish form, which Herald puts in itself (Apertium would
+    # write "Kazajstán").
+    assert "Kazajistán" in text and "Kazajstán" not in text
     assert not re.search(r"[*#@]\w", text.replace("&#", "")), "unknown-word marks left"
     translated = entries(feeds / "all.atom")
     assert len(translated) == 9

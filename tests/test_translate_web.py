@@ -63,8 +63,13 @@ def test_engine_translates_and_caches(
     site.run_once()
     entries = spanish_entries(site)
     titles = [e.findtext(f"{A}title") or "" for e in entries]
-    assert titles[0] == "ES:Tokayev condemns missile attacks fired from Iran on UAE"
-    assert all(t.startswith("ES:") for t in titles)
+    # The stand-in marks each run of text it is sent; the country between two runs was
+    # named by Herald itself, in its Spanish form.
+    assert (
+        titles[0]
+        == "ES:Tokayev condemns missile attacks fired from IránES: on Emiratos Árabes Unidos"
+    )
+    assert all("ES:" in t for t in titles)
     assert all(e.get(XML_LANG) is None for e in entries)
     assert entries[0].findtext(f"{A}contributor/{A}name") == f"{engine} (machine translation)"
     summary = entries[0].findtext(f"{A}summary") or ""
@@ -99,7 +104,7 @@ def test_429_with_retry_after_is_waited_out(
     site.run_once()
     assert time.monotonic() - started >= 1.0
     assert state.hits["deepl"] >= 2
-    assert all((e.findtext(f"{A}title") or "").startswith("ES:") for e in spanish_entries(site))
+    assert all("ES:" in (e.findtext(f"{A}title") or "") for e in spanish_entries(site))
 
 
 @pytest.mark.parametrize(
@@ -129,12 +134,12 @@ def test_a_failing_engine_loses_nothing_and_is_tried_again(
     entries = spanish_entries(site)
     assert len(entries) == 9  # published all the same, in the original language
     assert all(e.get(XML_LANG) == "en" for e in entries)
-    assert all(not (e.findtext(f"{A}title") or "").startswith("ES:") for e in entries)
+    assert all("ES:" not in (e.findtext(f"{A}title") or "") for e in entries)
     assert (site.feeds / "all.atom").read_text("utf-8").count("<entry>") == 9
 
     state.mode = "ok"
     site.run_once(NOW + timedelta(hours=1))
-    assert all((e.findtext(f"{A}title") or "").startswith("ES:") for e in spanish_entries(site))
+    assert all("ES:" in (e.findtext(f"{A}title") or "") for e in spanish_entries(site))
 
 
 def test_the_cap_is_honoured(

@@ -36,12 +36,13 @@ def load(config: Path, environment: Mapping[str, str] | None = None) -> Loaded:
     """Read and validate the configuration, the rule files and the translation engine's
     language pairs; ConfigError if anything is off. The environment is read here only."""
     settings = load_settings(config)
+    countries = load_country_rules(settings.classify.countries)
     classifier = Classifier(
-        load_country_rules(settings.classify.countries),
-        load_topic_rules(settings.classify.topics),
-        settings.site.home_country,
+        countries, load_topic_rules(settings.classify.topics), settings.site.home_country
     )
-    translator = build_translator(settings, os.environ if environment is None else environment)
+    translator = build_translator(
+        settings, os.environ if environment is None else environment, countries
+    )
     return Loaded(settings, classifier, translator)
 
 

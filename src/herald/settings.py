@@ -158,6 +158,8 @@ class TranslateSettings(_Section):
     model: str | None = None  # openai: the model to ask
     fields: tuple[str, ...] = FIELDS
     glossary: tuple[str, ...] = ()  # terms never translated: names, organizations, acronyms
+    # By target language: phrase = its translation, put in before the engine sees the text.
+    terms: dict[str, dict[str, str]] = Field(default_factory=dict)
     max_chars: StrictInt = Field(default=200_000, ge=0)  # characters sent per run, at most
     timeout: StrictFloat = Field(default=60.0, gt=0)
 
@@ -165,6 +167,18 @@ class TranslateSettings(_Section):
     @classmethod
     def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(language_code(code, example='"es"') for code in value)
+
+    @field_validator("terms")
+    @classmethod
+    def _term_languages(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for code, terms in value.items():
+            language_code(code, example='"es" in [translate.terms.es]')
+            empty = [phrase for phrase, said in terms.items() if not phrase.strip() or not said]
+            if empty:
+                raise ValueError(
+                    f'[translate.terms.{code}] "{empty[0]}": give a phrase and its translation'
+                )
+        return value
 
     @field_validator("engine")
     @classmethod

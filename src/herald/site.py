@@ -22,7 +22,7 @@ from herald.render.html import Tree
 from herald.render.view import ORIGINAL, Edition, FeedView, Paging, entry_view, feed_view
 from herald.settings import Settings
 from herald.store import Store
-from herald.translate.texts import Translator, field_payload
+from herald.translate.texts import Translator, field_payload, names_of
 
 T = TypeVar("T")
 KEPT_ENTRIES = 20_000  # entries' Atom bytes kept during a publish: about 70 MB
@@ -167,9 +167,11 @@ class Site:
         """The edition with the kept translations of these entries."""
         if edition.language is None or edition.engine is None or self.translator is None:
             return edition
-        translator = self.translator
+        translator, target = self.translator, edition.language
         keys = {
-            (a.id, field): translator.key(a.language, field, field_payload(a, field))
+            (a.id, field): translator.key(
+                a.language, field, field_payload(a, field), target, names_of(a, field)
+            )
             for a in (t.article for t in entries)
             for field in translator.fields
         }

@@ -80,10 +80,19 @@ def load_country_rules(path: Path) -> CountryRules:
         _check_slug(path, slug, "organization")
         if not isinstance(table, dict) or not isinstance(table.get("label"), str):
             raise ConfigError(f'{path}, {where}: needs a "label" string')
-        if set(table) - {"label", "names"}:
-            raise ConfigError(f"{path}, {where}: use only label and names")
+        if set(table) - {"label", "names", "translations"}:
+            raise ConfigError(f"{path}, {where}: use only label, names and translations")
         names = _strings(path, f"{where} names", table.get("names", []))
-        organizations.append(Organization(slug, table["label"], names))
+        translations = table.get("translations", {})
+        if not isinstance(translations, dict) or not all(
+            isinstance(by_name, dict) and all(isinstance(v, str) for v in by_name.values())
+            for by_name in translations.values()
+        ):
+            raise ConfigError(
+                f"{path}, {where}.translations: give a table per language of name = "
+                'translation, e.g. [organizations.wipo.translations.es] WIPO = "OMPI"'
+            )
+        organizations.append(Organization(slug, table["label"], names, translations))
     return CountryRules(
         aliases,
         _number(path, "threshold", data.get("threshold", 2.0)),

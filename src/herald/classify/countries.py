@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 
 import pycountry
@@ -29,6 +30,8 @@ class Organization:
     slug: str
     label: str
     names: tuple[str, ...]
+    # By language: each name as that language writes it ("WIPO" -> "OMPI" in Spanish).
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from herald.classify.countries import CountryRules
 from herald.errors import ConfigError
 from herald.settings import Settings
 from herald.translate import Engine
 from herald.translate.apertium import Apertium
 from herald.translate.glossary import Glossary
+from herald.translate.prepare import Names, name_table
 from herald.translate.texts import Translator
 from herald.translate.web import DeepL, LibreTranslate, OpenAIChat
 
 
-def build_translator(settings: Settings, environment: Mapping[str, str]) -> Translator | None:
+def build_translator(
+    settings: Settings, environment: Mapping[str, str], rules: CountryRules | None = None
+) -> Translator | None:
     """The translator [translate] asks for, or None when it lists no targets.
 
     Raises ConfigError for a missing API key or a language pair the engine cannot do, so
@@ -50,4 +54,11 @@ def build_translator(settings: Settings, environment: Mapping[str, str]) -> Tran
     )
     if problems:
         raise ConfigError("\n".join(f"{where}: {p}" for p in problems))
-    return Translator(engine, Glossary(cfg.glossary), cfg.targets, cfg.fields, cfg.max_chars)
+    names = {
+        target: Names.build(
+            target,
+            name_table(target, rules or CountryRules({}), cfg.terms.get(target, {}), cfg.glossary),
+        )
+        for target in cfg.targets
+    }
+    return Translator(engine, Glossary(cfg.glossary), cfg.targets, cfg.fields, cfg.max_chars, names)

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from herald.errors import TranslationError
 from herald.store import FeedQuery, Store
-from herald.translate.texts import Translator, field_payload, field_result
+from herald.translate.prepare import Prepared, restore
+from herald.translate.texts import Translator, field_payload, field_result, names_of
 
 log = logging.getLogger(__name__)
 CHUNK_CHARS = 40_000  # characters per request or process
@@ -32,7 +33,8 @@ class TranslationReport:
 class _Job:
     key: str
     field: str
-    payload: str
+    prepared: Prepared  # the text with Herald's names and casing settled
+    sent: str  # what the engine is sent: that text with the glossary's placeholders too
     article_ids: list[str]  # every article whose field reads so
 
 
@@ -46,7 +48,10 @@ def translate_missing(
     that left nothing to translate, there is nothing to look at.
     """
     # Under a key of everything that decides what is sent: a change of it looks again.
-    what = (translator.engine.name, *translator.targets, "|", *translator.fields, "|")
+    settled = sorted(
+        f"{t}={k}={v}" for t, n in translator.names.items() for k, v in n.table.items()
+    )
+    what = (translator.engine.name, *translator.targets, "|", *translator.fields, "|", *settled)
     mark = "translated " + translator.key("", "", "\x1f".join(what))
     if store.mark(mark) == store.generation():
         return []
@@ -69,21 +74,27 @@ def translate_missing(
                 payload = field_payload(article, field)
                 if not payload.strip():
                     continue
-                key = translator.key(article.language, field, payload)
+                keep = names_of(article, field)
+                key = translator.key(article.language, field, payload, target, keep)
                 if (key, field) in known:
                     report.cache_hits += 1
                 else:
-                    job = pending[article.language].setdefault(
-                        (key, field), _Job(key, field, payload, [])
-                    )
+                    job = pending[article.language].get((key, field))
+                    if job is None:
+                        prepared = translator.prepare(field, payload, target, keep)
+                        sent = translator.glossary.protect(
+                            prepared.sent, translator.engine.glossary_style
+                        )
+                        job = _Job(key, field, prepared, sent, [])
+                        pending[article.language][(key, field)] = job
                     job.article_ids.append(article.id)
         for language, jobs in pending.items():
             queue = list(jobs.values())
             while queue and report.error is None:
                 chunk: list[_Job] = []
                 size = 0
-                while queue and _fits(len(queue[0].payload), size, budget, first=not chunk):
-                    size += len(queue[0].payload)
+                while queue and _fits(len(queue[0].sent), size, budget, first=not chunk):
+                    size += len(queue[0].sent)
                     chunk.append(queue.pop(0))
                 if not chunk:
                     break  # the cap is reached: the rest waits for the next run
@@ -126,16 +137,11 @@ def _send(
     now: datetime,
     report: TranslationReport,
 ) -> None:
-    glossary = translator.glossary
-    answers = translator.engine.translate(
-        [glossary.protect(job.payload, translator.engine.glossary_style) for job in chunk],
-        language,
-        target,
-    )
+    answers = translator.engine.translate([job.sent for job in chunk], language, target)
     rows: list[tuple[str, str, str]] = []
     ids: list[str] = []
     for job, answer in zip(chunk, answers, strict=True):
-        text = field_result(job.field, glossary.restore(answer))
+        text = field_result(job.field, restore(translator.glossary.restore(answer), job.prepared))
         if not text.strip():  # an empty answer to a text is garbage, not a translation
             report.left_for_later += 1
             continue

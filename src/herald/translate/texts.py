@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from herald.models import Article
 from herald.normalize import clean_html
 from herald.translate import Engine
 from herald.translate.glossary import Glossary
+from herald.translate.prepare import Names, Prepared, mid_sentence_capitals, prepare
+
+PREPARATION = "prepared 1"  # raised when what is settled before translating changes
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -22,6 +26,12 @@ def field_payload(article: Article, field: str) -> str:
     if field == "summary":
         return html.escape(article.summary, quote=False)
     return article.content_html
+
+
+def names_of(article: Article, field: str) -> frozenset[str]:
+    """For a title: the words its article writes with a capital mid-sentence (its names),
+    which keep their capital when the title is put in sentence case."""
+    return mid_sentence_capitals(article.paragraphs) if field == "title" else frozenset()
 
 
 def field_result(field: str, translated: str) -> str:
@@ -40,9 +50,36 @@ class Translator:
     targets: tuple[str, ...]
     fields: tuple[str, ...]
     max_chars: int
+    # By target: the names and terms Herald settles itself (herald.translate.prepare).
+    names: Mapping[str, Names] = field(default_factory=dict)
 
-    def key(self, language: str, field: str, payload: str) -> str:
-        """The hash a translation is kept under: the text, its language, and the glossary
-        (which changes what the engine is sent)."""
+    def key(
+        self,
+        language: str,
+        field: str,
+        payload: str,
+        target: str = "",
+        keep: frozenset[str] = frozenset(),
+    ) -> str:
+        """The hash a translation is kept under: the text, its language, and what changes
+        the text the engine is sent (the glossary; the names and casing settled before).
+        A text nothing is settled in keeps the key it always had."""
         material = "\x1f".join((language, field, payload, *self.glossary.terms))
+        if target:
+            prepared = self.prepare(field, payload, target, keep)
+            if prepared.changed:
+                material += "\x1f" + "\x1f".join((PREPARATION, prepared.sent, *prepared.targets))
         return hashlib.sha256(material.encode()).hexdigest()
+
+    def prepare(
+        self, field: str, payload: str, target: str, keep: frozenset[str] = frozenset()
+    ) -> Prepared:
+        """The text to send for one field into one target: names and terms as
+        placeholders, a title in sentence case (keeping the names in `keep`)."""
+        return prepare(
+            payload,
+            self.names.get(target),
+            self.engine.glossary_style,
+            title=field == "title",
+            keep=keep,
+        )
