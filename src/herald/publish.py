@@ -59,6 +59,7 @@ class DirectoryPublisher:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._root = str(root)
         self._fingerprints: dict[str, str] | None = None
         self._staged: dict[Path, Path] = {}  # target: its temporary file
         self._inside: set[Path] = set()  # folders known to lead to no other place
@@ -152,12 +153,17 @@ class DirectoryPublisher:
         if earlier.pop(STATE, None) != state:
             return False
         files = (path for path in earlier if not path.startswith(":"))
-        return all(self._target(path).is_file() for path in files)
+        return all(self._is_file(path) for path in files)
 
     def current(self, path: str) -> str | None:
         """The fingerprint `path` was published with, if it is still there."""
         mark = self._manifest().get(path)
-        return mark if mark and self._target(path).is_file() else None
+        return mark if mark and self._is_file(path) else None
+
+    def _is_file(self, path: str) -> bool:
+        """Whether a file the manifest lists (so checked when it was written) is there:
+        os.path, not Path, as a publish asks this of every article page."""
+        return os.path.isfile(os.path.join(self._root, path))  # noqa: PTH113, PTH118
 
     def note(self, name: str, value: str) -> None:
         """Keep a line of this publish's own bookkeeping (`name` starts with ":")."""
