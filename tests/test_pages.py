@@ -227,6 +227,9 @@ def test_a_translated_tree_speaks_its_language(tmp_path: Path) -> None:
     assert link.startswith(f"{BASE}es/articles/")
     page = site.feeds / link.removeprefix(BASE)
     article = html.parse(str(page)).getroot()
+    tagged = article.xpath("//p[@class='tags']/a/text()")
+    assert "Bélgica" in tagged and "Belgium" not in tagged
+    assert "Comercio e inversión" in tagged  # the topic's label in this tree
     assert article.xpath("//article/@lang") == ["es"]
     assert "Traducción automática (apertium)" in article.xpath("//p[@class='note']/text()")[0]
     original = article.xpath("//p[@class='versions']/a")

@@ -289,14 +289,16 @@ def render_article_page(
     path = tree.prefix + entry.page.removeprefix(tree.base_url).removeprefix(tree.prefix)
     up = tree.up(path)
     t = tree.words()
+    topics = dict(tree.topics)  # labels in this tree's language
     tags = []
     for category in entry.categories:
         folder = category.scheme.removeprefix(tree.base_url).rstrip("/")
         term = category.term.lower() if folder == "countries" else category.term
         if f"{folder}/{term}" in feeds:
-            label = (country_name(term, tree.language) if folder == "countries" else None) or (
-                category.label
-            )
+            label = topics.get(term) if folder == "topics" else None
+            if folder == "countries":
+                label = country_name(term, tree.language)
+            label = label or category.label
             tags.append((label, f"{up}{tree.prefix}{folder}/{term}.html"))
     local = path.removeprefix(tree.prefix)  # the same page's path in every tree
     versions = [
