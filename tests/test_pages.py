@@ -242,3 +242,11 @@ def test_a_translated_tree_speaks_its_language(tmp_path: Path) -> None:
         for target in local_links(found, site.feeds):
             assert target.is_file(), (found, target)
     assert not re.search(r"\(es\)", (site.feeds / "es" / "all.atom").read_text("utf-8"))
+
+
+def test_a_page_removed_from_the_directory_is_published_again(site: Site) -> None:
+    page = next((site.feeds / "articles").rglob("*.html"))
+    kept = page.read_bytes()
+    page.unlink()
+    site.run_once(NOW + timedelta(hours=1))  # nothing changed in the sources
+    assert page.read_bytes() == kept

@@ -29,11 +29,13 @@ def article_pages(
     since, _, kept_context = noted.partition(" ")
     since_generation = int(since) if since.isdigit() and kept_context == context else None
     missing: list[tuple[str, str]] = []  # (article id, fingerprint) of pages to render
+    there: dict[str, str] = {}  # the pages the last publish left, with their fingerprints
+    if since_generation is not None and site.published is not None:
+        there = site.published.current_under(f"{edition.prefix}articles")
     for article_id, changed in site.store.changes(edition.query(FeedQuery())):
         path = article_page_path(edition.prefix, article_id)
         if since_generation is not None and changed <= since_generation:
-            assert site.published is not None
-            mark = site.published.current(path)
+            mark = there.get(path)
             if mark is not None:
                 yield Document(path, mark, no_file, kept=True)
                 continue

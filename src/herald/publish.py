@@ -35,6 +35,9 @@ class Publisher(Protocol):
     def current(self, path: str) -> str | None:
         """The fingerprint `path` was published with, if it is still there."""
 
+    def current_under(self, folder: str) -> dict[str, str]:
+        """What `current` says of every file under `folder`, in one listing of it."""
+
     def note(self, name: str, value: str) -> None:
         """Keep a line of this publish's own bookkeeping (`name` starts with ":")."""
 
@@ -159,6 +162,20 @@ class DirectoryPublisher:
         """The fingerprint `path` was published with, if it is still there."""
         mark = self._manifest().get(path)
         return mark if mark and self._is_file(path) else None
+
+    def current_under(self, folder: str) -> dict[str, str]:
+        """What `current` says of every file under `folder`: one directory listing per
+        folder instead of one `stat` per file (a publish asks this of every article page)."""
+        manifest = self._manifest()
+        found: dict[str, str] = {}
+        for place, _, names in os.walk(os.path.join(self._root, folder)):  # noqa: PTH118
+            relative = os.path.relpath(place, self._root).replace(os.sep, "/")
+            for name in names:
+                path = f"{relative}/{name}"
+                mark = manifest.get(path)
+                if mark:
+                    found[path] = mark
+        return found
 
     def _is_file(self, path: str) -> bool:
         """Whether a file the manifest lists (so checked when it was written) is there:
