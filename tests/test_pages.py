@@ -250,3 +250,12 @@ def test_a_page_removed_from_the_directory_is_published_again(site: Site) -> Non
     page.unlink()
     site.run_once(NOW + timedelta(hours=1))  # nothing changed in the sources
     assert page.read_bytes() == kept
+
+
+def test_a_source_that_starts_failing_shows_on_the_index(site: Site, listing: Path) -> None:
+    listing.unlink()
+    site.run_once(NOW + timedelta(hours=1))  # nothing new to publish but the failure
+    page = html.parse(str(site.feeds / "index.html")).getroot()
+    rows = page.xpath("//tr[td[1]='Ministry of Foreign Affairs of Kazakhstan']")
+    assert rows and rows[-1].get("class") == "failed"
+    assert "file not found" in html.tostring(rows[-1], encoding="unicode")

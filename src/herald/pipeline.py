@@ -248,7 +248,10 @@ class Pipeline:
         report = PublishReport()
         topics = self.classifier.topic_rules
         labels = kept_labels(self.store, self.translator, topics)
+        # Which sources fail, and why: the index says so, so a change of it is published.
+        health = sorted((f.source_id, f.last_error or "") for f in self.store.fetch_states())
         state = _fingerprint(
+            repr(health),
             __version__,
             str(LAYOUT),
             TEMPLATES_DIGEST,
