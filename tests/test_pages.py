@@ -259,3 +259,19 @@ def test_a_source_that_starts_failing_shows_on_the_index(site: Site, listing: Pa
     rows = page.xpath("//tr[td[1]='Ministry of Foreign Affairs of Kazakhstan']")
     assert rows and rows[-1].get("class") == "failed"
     assert "file not found" in html.tostring(rows[-1], encoding="unicode")
+
+
+def test_a_tree_no_longer_published_takes_its_article_pages_with_it(tmp_path: Path) -> None:
+    apertium_or_skip()
+    extra = '[translate]\ntargets = ["es"]\nengine = "apertium"'
+    config = write_config(tmp_path, [bulletin_source(SAMPLE)], base_url=BASE, extra=extra)
+    site = Site(tmp_path, config)
+    site.run_once()
+    assert len(list((site.feeds / "es" / "articles").rglob("*.html"))) == 9
+    write_config(tmp_path, [bulletin_source(SAMPLE)], base_url=BASE)  # translation off
+    site.run_once(NOW + timedelta(hours=1))
+    assert not (site.feeds / "es" / "articles").exists()
+    assert not (site.feeds / "es" / "all.atom").exists()
+    assert len(list((site.feeds / "articles").rglob("*.html"))) == 9
+    manifest = (site.feeds / ".herald-manifest").read_text(encoding="utf-8")
+    assert "articles/\t9\n" in manifest  # the folder, with how many pages it holds

@@ -8,7 +8,7 @@ from functools import partial
 
 from herald.render.html import Tree, article_page_path, render_article_page
 from herald.render.view import Edition, entry_view
-from herald.site import Document, Site, fingerprint, no_file, once
+from herald.site import Document, Site, no_file, once
 from herald.store import FeedQuery
 
 PAGE_BATCH = 200  # article pages rendered from one read of the store
@@ -21,32 +21,30 @@ def article_pages(
     feeds: frozenset[str],
     links: list[tuple[str | None, str]],
 ) -> Iterator[Document]:
-    """The page of every article of an edition. What the last publish left stands for
-    each article that did not change since (its generation says), unless the context did;
-    the others are rendered, a batch at a time."""
+    """The page of every article of an edition, in a folder Herald owns whole. A page that
+    is there and whose article did not change since the last publish (its generation says),
+    with the same context, is left as it is, not even named; the others are rendered, a
+    batch at a time. So a publish costs one listing of the folder, not one line per page."""
     record_name = f":pages {edition.prefix}"
+    folder = f"{edition.prefix}articles/"
     noted = (site.published.noted(record_name) if site.published else None) or ""
     since, _, kept_context = noted.partition(" ")
-    since_generation = int(since) if since.isdigit() and kept_context == context else None
-    missing: list[tuple[str, str]] = []  # (article id, fingerprint) of pages to render
-    there: dict[str, str] = {}  # the pages the last publish left, with their fingerprints
-    if since_generation is not None and site.published is not None:
-        there = site.published.current_under(f"{edition.prefix}articles")
+    since_generation = int(since) if since.isdigit() and kept_context == context else -1
+    there = (
+        site.published.files_under(folder) if site.published and since_generation >= 0 else set()
+    )
+    missing: list[str] = []  # ids of the articles whose pages are rendered
     for article_id, changed in site.store.changes(edition.query(FeedQuery())):
-        path = article_page_path(edition.prefix, article_id)
-        if since_generation is not None and changed <= since_generation:
-            mark = there.get(path)
-            if mark is not None:
-                yield Document(path, mark, no_file, kept=True)
-                continue
-        missing.append((article_id, fingerprint(context, article_id, changed)))
+        if changed > since_generation or article_page_path(edition.prefix, article_id) not in there:
+            missing.append(article_id)
+    yield Document(folder, None, no_file, folder=True)
     tree = site.tree(edition)
     for start in range(0, len(missing), PAGE_BATCH):
         batch = missing[start : start + PAGE_BATCH]
         rendered = once(partial(_render_pages, site, edition, tree, feeds, links, batch))
-        for article_id, mark in batch:
+        for article_id in batch:
             path = article_page_path(edition.prefix, article_id)
-            yield Document(path, mark, partial(_pick, rendered, article_id))
+            yield Document(path, None, partial(_pick, rendered, article_id), listed=False)
     yield Document(record_name, f"{site.generation} {context}", no_file, record=True)
 
 
@@ -56,11 +54,11 @@ def _render_pages(
     tree: Tree,
     feeds: frozenset[str],
     links: list[tuple[str | None, str]],
-    batch: list[tuple[str, str]],
+    batch: list[str],
 ) -> dict[str, bytes]:
     """The pages of a batch of articles, from one read of the store."""
-    found = site.store.get_many([i for i, _ in batch], evidence=False)
-    tagged = [found[i] for i, _ in batch if i in found]
+    found = site.store.get_many(batch, evidence=False)
+    tagged = [found[i] for i in batch if i in found]
     full = site.with_versions(site.with_translations(edition, tagged), tagged)
     pages = {}
     for t in tagged:

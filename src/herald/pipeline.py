@@ -269,12 +269,13 @@ class Pipeline:
         for document in documents(
             self.settings, self.store, topics, self.translator, self.publisher, labels
         ):
-            paths.append(document.path)
+            if document.listed:
+                paths.append(document.path)
             mark = document.fingerprint
             if document.record:
                 self.publisher.note(document.path, mark or "")
                 continue
-            if document.kept:  # found current by the documents' own reading of the manifest
+            if document.kept or document.folder:  # known current, or no file at all
                 continue
             if mark is not None and self.publisher.is_current(document.path, mark):
                 continue

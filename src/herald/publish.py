@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -35,8 +36,8 @@ class Publisher(Protocol):
     def current(self, path: str) -> str | None:
         """The fingerprint `path` was published with, if it is still there."""
 
-    def current_under(self, folder: str) -> dict[str, str]:
-        """What `current` says of every file under `folder`, in one listing of it."""
+    def files_under(self, folder: str) -> set[str]:
+        """The paths of the files under `folder`, from one listing of it."""
 
     def note(self, name: str, value: str) -> None:
         """Keep a line of this publish's own bookkeeping (`name` starts with ":")."""
@@ -128,12 +129,21 @@ class DirectoryPublisher:
         keep = sorted(set(keep))
         manifest = self._manifest()
         earlier = self._read_manifest()
-        removed = sorted(p for p in set(earlier) - set(keep) if not p.startswith(":"))
+        # A folder named with a trailing "/" is Herald's whole: its files are not listed.
+        owned = tuple(path for path in keep if path.endswith("/"))
+        removed = sorted(
+            p for p in set(earlier) - set(keep) if not p.startswith(":") and not p.startswith(owned)
+        )
         for path in removed:
+            if path.endswith("/"):  # a folder Herald owned, no longer published
+                shutil.rmtree(self._target(path.rstrip("/")), ignore_errors=True)
+                continue
             with contextlib.suppress(FileNotFoundError):
                 self._target(path).unlink()
         current = {STATE: state} if state else {}
         current.update((path, manifest.get(path, "")) for path in keep)
+        for folder in owned:  # how many files it holds: a file gone is seen without a stat each
+            current[folder] = str(len(self.files_under(folder)))
         if current != earlier:
             lines = "".join(f"{path}\t{mark}".rstrip("\t") + "\n" for path, mark in current.items())
             try:
@@ -155,26 +165,28 @@ class DirectoryPublisher:
         earlier = self._read_manifest()
         if earlier.pop(STATE, None) != state:
             return False
-        files = (path for path in earlier if not path.startswith(":"))
-        return all(self._is_file(path) for path in files)
+        for path, mark in earlier.items():
+            if path.startswith(":"):
+                continue
+            if path.endswith("/"):  # a folder Herald owns: as many files as it left there
+                if str(len(self.files_under(path))) != mark:
+                    return False
+            elif not self._is_file(path):
+                return False
+        return True
 
     def current(self, path: str) -> str | None:
         """The fingerprint `path` was published with, if it is still there."""
         mark = self._manifest().get(path)
         return mark if mark and self._is_file(path) else None
 
-    def current_under(self, folder: str) -> dict[str, str]:
-        """What `current` says of every file under `folder`: one directory listing per
-        folder instead of one `stat` per file (a publish asks this of every article page)."""
-        manifest = self._manifest()
-        found: dict[str, str] = {}
+    def files_under(self, folder: str) -> set[str]:
+        """The paths of the files under `folder` (temporary ones aside): one listing per
+        folder instead of one `stat` per file, as a publish asks this of every article."""
+        found: set[str] = set()
         for place, _, names in os.walk(os.path.join(self._root, folder)):  # noqa: PTH118
             relative = os.path.relpath(place, self._root).replace(os.sep, "/")
-            for name in names:
-                path = f"{relative}/{name}"
-                mark = manifest.get(path)
-                if mark:
-                    found[path] = mark
+            found.update(f"{relative}/{name}" for name in names if not name.startswith("."))
         return found
 
     def _is_file(self, path: str) -> bool:

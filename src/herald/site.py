@@ -34,7 +34,9 @@ class Document:
 
     A `record` is no file but a line of the publisher's bookkeeping: `path` names it and
     `fingerprint` is its value. A `kept` document is one the last publish left, found
-    there: the publisher need not look again.
+    there: the publisher need not look again. A `folder` ("es/articles/") is one Herald
+    owns whole: the files in it are not listed one by one (`listed` False), and it goes
+    when it is no longer named.
     """
 
     path: str
@@ -42,6 +44,8 @@ class Document:
     render: Callable[[], bytes]
     record: bool = False
     kept: bool = False  # as the last publish left it, known to be there
+    folder: bool = False
+    listed: bool = True
 
 
 def fingerprint(*parts: Any) -> str:
