@@ -99,8 +99,8 @@ def main() -> None:
             scores += [sacrebleu.corpus_chrf(made, refs).score]
             scores += [sacrebleu.corpus_bleu(made, refs).score]
         print(f"| {label} | " + " | ".join(f"{s:.1f}" for s in scores) + " |")
-        if "-v" in sys.argv:
-            for made in titles:
+        if "-v" in sys.argv:  # what the step made, to read
+            for made in (*titles, *leads):
                 print("   ", made)
 
 

@@ -107,3 +107,11 @@ def test_spanish_articles_contract_after_a_name_is_put_in() -> None:
     assert answer == "Kazajistán informa al Consejo de Derechos Humanos de la ONU"
     cairo = prepare("Flights to Cairo", NAMES, "word")
     assert restore("Vuelos a Hgzn0z", cairo) == "Vuelos a El Cairo"  # a name's own article
+
+
+def test_the_article_agrees_with_the_name_behind_a_placeholder() -> None:
+    text = "The WIPO office and the European Union met the EU envoys."
+    prepared = prepare(text, NAMES, "word")
+    answer = restore(prepared.sent, prepared)
+    assert answer.startswith("La OMPI office")  # an acronym: its name's article
+    assert "la Unión Europea" in answer and "la UE" in answer

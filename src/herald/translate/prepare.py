@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 
@@ -137,13 +137,62 @@ def name_table(
             table[form] = name
             table[f"the {form}"] = f"{article} {name}".strip()
             table[f"The {form}"] = f"{article.capitalize()} {name}".strip()
+    article_of = _ARTICLE_RULES.get(target, _no_article)
+    named: dict[str, tuple[str, str]] = {}  # phrase: (translation, its article)
     for organization in rules.organizations:
-        for english_name, translated in organization.translations.get(target, {}).items():
-            table[english_name] = translated
-    table.update(EXONYMS.get(target, {}) if target != "countries" else {})
-    table.update(terms)
+        translations = organization.translations.get(target, {})
+        for name, said in translations.items():
+            # An acronym takes the article of the name it stands for: "la OMPI".
+            full = _expansion(name, translations) if said.isupper() else said
+            named[name] = (said, article_of(full))
+    places = EXONYMS.get(target, {}) if target != "countries" else {}
+    for phrase, translated in {**places, **terms}.items():
+        named[phrase] = (translated, article_of(translated))
+    for phrase, (translated, article) in named.items():
+        table[phrase] = translated
+        # "the Council" -> "el Consejo": the article agrees with the name, which the engine
+        # cannot see behind a placeholder.
+        if article and not phrase.lower().startswith("the ") and f"the {phrase}" not in named:
+            table[f"the {phrase}"] = f"{article} {translated}"
+            table[f"The {phrase}"] = f"{article.capitalize()} {translated}"
     table.update((term, term) for term in glossary)
     return table
+
+
+def _expansion(acronym: str, translations: Mapping[str, str]) -> str:
+    """The translation of the name an acronym stands for ("EU": "Unión Europea"), found by
+    its initials; else the longest translation."""
+    letters = acronym.replace(".", "")
+    for name, said in translations.items():
+        if "".join(w[0] for w in name.split() if w[0].isupper()) == letters and name != acronym:
+            return said
+    return max(translations.values(), key=len)
+
+
+def _no_article(name: str) -> str:
+    return ""
+
+
+def _spanish_article(name: str) -> str:
+    """The definite article a Spanish noun phrase takes, from its first word; none for a
+    name that is an acronym or has its own article ("El Cairo")."""
+    first = name.split(" ")[0]
+    if first.isupper() or first in ("El", "La", "Los", "Las", "el", "la", "los", "las"):
+        return ""
+    word = first.lower()
+    plural = word.endswith("s") and len(word) > 3
+    stem = (
+        word[:-2]
+        if word.endswith("es") and word[:-2].endswith(("ion", "ión", "dad"))
+        else (word[:-1] if plural else word)
+    )
+    feminine = stem.endswith(("a", "ión", "ion", "dad", "tud", "umbre"))
+    if plural:
+        return "las" if feminine else "los"
+    return "la" if feminine else "el"
+
+
+_ARTICLE_RULES: dict[str, Callable[[str], str]] = {"es": _spanish_article}
 
 
 def prepare(
