@@ -105,6 +105,7 @@ def _own_name(code: str | None, in_language: str | None) -> str:
     return language_name(code, code or in_language)
 
 
+@cache
 def country_name(code: str, language: str | None) -> str | None:
     """A country's name in a language, from CLDR; None where CLDR has none."""
     try:
