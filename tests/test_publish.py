@@ -47,7 +47,26 @@ def test_prune_removes_only_files_herald_published(tmp_path: Path) -> None:
     publisher.prune(["a.atom", "b.atom"])
     (tmp_path / "mine.html").write_text("operator's own")
     assert publisher.prune(["a.atom"]) == ["b.atom"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".herald-manifest", "a.atom", "mine.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".herald-manifest",
+        ".herald-staging",  # where files are written before they are renamed into place
+        "a.atom",
+        "mine.html",
+    ]
+    assert not list((tmp_path / ".herald-staging").iterdir())
+
+
+def test_temporary_files_are_written_in_one_folder_and_swept_there(tmp_path: Path) -> None:
+    publisher = DirectoryPublisher(tmp_path)
+    publisher.write("topics/a.atom", b"a")
+    publisher.prune(["topics/a.atom"])
+    (tmp_path / ".herald-staging" / ".tmp-left-by-a-killed-run").write_bytes(b"half")
+    elsewhere = tmp_path / "topics" / ".tmp-not-ours-any-more"  # no Herald writes there now
+    elsewhere.write_bytes(b"an operator's?")
+    publisher.write("topics/b.atom", b"b")
+    publisher.prune(["topics/a.atom", "topics/b.atom"])
+    assert not list((tmp_path / ".herald-staging").iterdir())
+    assert elsewhere.exists()  # only the staging folder is swept, not the whole tree
 
 
 def test_paths_outside_the_directory_are_refused(tmp_path: Path) -> None:

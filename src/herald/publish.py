@@ -14,6 +14,8 @@ from herald.errors import PublishError
 
 MANIFEST = ".herald-manifest"
 STATE = ":state"  # the manifest's line for what the last complete publish was made from
+STAGING = ".herald-staging"  # where files are written before they are renamed into place
+STAGED = ":staging"  # the manifest's line that says temporary files are only in STAGING
 
 
 class Publisher(Protocol):
@@ -51,9 +53,10 @@ class DirectoryPublisher:
 
     A file is replaced through a temporary file and an atomic rename, so a reader never
     sees half a feed, and only when its bytes differ, so unchanged feeds keep their
-    modification time and ETag. Files are renamed in batches, after one sync has made
-    every temporary file of the batch durable: a crash leaves each file old or new, never
-    empty, and the temporary files it leaves are swept by the next publish. A manifest
+    modification time and ETag. Files are written in `.herald-staging` (hidden, on the same
+    file system) and renamed into place in batches, after one sync has made every file of
+    the batch durable: a crash leaves each file old or new, never empty, and what it left
+    in the staging folder is swept by the next publish (which need not walk the tree). A manifest
     lists what Herald wrote, with the fingerprint of the inputs each file was rendered
     from: Herald removes feeds that are no longer defined without touching anything else
     in the directory, and need not even render a document whose inputs did not change.
@@ -89,7 +92,7 @@ class DirectoryPublisher:
         except FileNotFoundError:
             pass
         try:
-            self._staged[target] = _temporary(target, data)
+            self._staged[target] = _temporary(target, data, self.root / STAGING)
         except OSError as exc:
             self._give_up(path, exc)
         if len(self._staged) >= self.BATCH:
@@ -141,21 +144,24 @@ class DirectoryPublisher:
             with contextlib.suppress(FileNotFoundError):
                 self._target(path).unlink()
         current = {STATE: state} if state else {}
+        current[STAGED] = STAGING
         current.update((path, manifest.get(path, "")) for path in keep)
         for folder in owned:  # how many files it holds: a file gone is seen without a stat each
             current[folder] = str(len(self.files_under(folder)))
         if current != earlier:
             lines = "".join(f"{path}\t{mark}".rstrip("\t") + "\n" for path, mark in current.items())
             try:
-                _atomic_write(self.root / MANIFEST, lines.encode())
+                _atomic_write(self.root / MANIFEST, lines.encode(), self.root / STAGING)
             except OSError as exc:
                 self._give_up(MANIFEST, exc)
         self._fingerprints = None
         return removed
 
     def _sweep(self) -> None:
-        """Remove temporary files that an interrupted publish left behind."""
-        for leftover in self.root.rglob(".tmp-*"):
+        """Remove temporary files that an interrupted publish left behind: in the staging
+        folder, and once everywhere (a Herald before it wrote each beside its file)."""
+        everywhere = self._read_manifest().get(STAGED) is None
+        for leftover in (self.root.rglob if everywhere else (self.root / STAGING).glob)(".tmp-*"):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
 
@@ -230,10 +236,12 @@ class DirectoryPublisher:
         return target
 
 
-def _temporary(target: Path, data: bytes, *, sync: bool = False) -> Path:
-    """`data` in a new temporary file beside `target`, readable by the web server."""
+def _temporary(target: Path, data: bytes, staging: Path, *, sync: bool = False) -> Path:
+    """`data` in a new temporary file in `staging` (in the directory, so on its file
+    system: renaming it into place is atomic), readable by the web server."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    staging.mkdir(exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=staging, prefix=".tmp-")
     temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -248,5 +256,5 @@ def _temporary(target: Path, data: bytes, *, sync: bool = False) -> Path:
     return temporary
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    _temporary(target, data, sync=True).replace(target)
+def _atomic_write(target: Path, data: bytes, staging: Path) -> None:
+    _temporary(target, data, staging, sync=True).replace(target)
