@@ -180,8 +180,10 @@ class SQLiteStore:
                     "UPDATE articles SET revision = revision + 1 WHERE id = ?",
                     [(i,) for i in touched[1:]],
                 )
-            leaving = self._feeds_of([a.id])  # the feeds it may leave change too
-            self._db.execute("DELETE FROM tags WHERE article_id = ?", [a.id])
+            leaving: set[str] = set()
+            if existed:  # its old tags go; the feeds it may leave change too
+                leaving = self._feeds_of([a.id])
+                self._db.execute("DELETE FROM tags WHERE article_id = ?", [a.id])
             seq = self._db.execute("SELECT seq FROM articles WHERE id = ?", [a.id]).fetchone()[0]
             self._db.executemany(
                 "INSERT INTO tags (article_id, family, term, label, score, passed, evidence,"
