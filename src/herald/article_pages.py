@@ -24,19 +24,26 @@ def article_pages(
     """The page of every article of an edition, in a folder Herald owns whole. A page that
     is there and whose article did not change since the last publish (its generation says),
     with the same context, is left as it is, not even named; the others are rendered, a
-    batch at a time. So a publish costs one listing of the folder, not one line per page."""
+    batch at a time. So a publish costs one listing of the folder and a look at the articles
+    that changed, not one line per page."""
     record_name = f":pages {edition.prefix}"
     folder = f"{edition.prefix}articles/"
     noted = (site.published.noted(record_name) if site.published else None) or ""
     since, _, kept_context = noted.partition(" ")
     since_generation = int(since) if since.isdigit() and kept_context == context else -1
-    there = (
-        site.published.files_under(folder) if site.published and since_generation >= 0 else set()
-    )
-    missing: list[str] = []  # ids of the articles whose pages are rendered
-    for article_id, changed in site.store.changes(edition.query(FeedQuery())):
-        if changed > since_generation or article_page_path(edition.prefix, article_id) not in there:
-            missing.append(article_id)
+    published = site.published if since_generation >= 0 else None
+    there = published.files_under(folder) if published is not None else set()
+    query = edition.query(FeedQuery())
+    if published is not None and published.noted(folder) == str(len(there)):
+        # As many pages as the last publish left: only the changed articles are looked at.
+        missing = [article_id for article_id, _ in site.store.changes(query, since_generation)]
+    else:  # every article whose page changed or is not there
+        missing = [
+            article_id
+            for article_id, changed in site.store.changes(query)
+            if changed > since_generation
+            or article_page_path(edition.prefix, article_id) not in there
+        ]
     yield Document(folder, None, no_file, folder=True)
     tree = site.tree(edition)
     for start in range(0, len(missing), PAGE_BATCH):

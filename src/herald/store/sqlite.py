@@ -258,10 +258,11 @@ class SQLiteStore:
         rows = self._db.execute(sql + f" ORDER BY {_newest(query)} LIMIT ?", [*params, limit])
         return self._with_tags(rows.fetchall(), evidence=False)
 
-    def changes(self, query: FeedQuery) -> list[tuple[str, int]]:
-        """(id, generation at which it last changed) of every article of a feed."""
+    def changes(self, query: FeedQuery, since: int = -1) -> list[tuple[str, int]]:
+        """(id, generation at which it last changed) of every article of a feed that
+        changed after generation `since` (every one, by default)."""
         sql, params = _feed_sql("a.id, a.changed", query)
-        return self._tuples(sql + " ORDER BY a.seq", params)
+        return self._tuples(sql + " AND a.changed > ? ORDER BY a.seq", [*params, since])
 
     def _tuples(self, sql: str, params: list[Any]) -> list[Any]:
         """Rows as plain tuples: many times faster to read in bulk than sqlite3.Row."""
