@@ -28,6 +28,7 @@ from herald.render.html import TEMPLATES_DIGEST, country_name, words
 from herald.render.jsonfeed import render_json
 from herald.render.rss import render_rss
 from herald.render.view import Edition, FeedView, Paging
+from herald.serve import etag_matches
 from herald.settings import Settings
 from herald.site import EntryCache, Site, editions
 from herald.store import FeedQuery, Selection, Store
@@ -185,7 +186,7 @@ class FilteredFeeds:
                 ("etag", etag),
                 ("vary", "Accept-Encoding"),
             )
-            if if_none_match is not None and _matches(etag, if_none_match):
+            if if_none_match is not None and etag_matches(etag, if_none_match):
                 return Answer(304, headers, b"")
             body = render(self._view(wanted))
         return Answer(200, (*headers, ("content-type", media_type)), body)
@@ -238,9 +239,3 @@ class FilteredFeeds:
         if wanted.q:
             parts.append(f"“{wanted.q}”")
         return " · ".join(p for p in parts if p) or words(language)["everything"]
-
-
-def _matches(etag: str, if_none_match: str) -> bool:
-    ours = etag.removeprefix("W/")
-    theirs = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    return "*" in theirs or ours in theirs

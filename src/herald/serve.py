@@ -268,13 +268,19 @@ class FeedFiles:
         )
 
 
+def etag_matches(etag: str, if_none_match: str) -> bool:
+    """Whether an If-None-Match header names this ETag, compared weakly (RFC 9110
+    13.1.2), or is "*"."""
+    ours = etag.removeprefix("W/")
+    theirs = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in theirs or ours in theirs
+
+
 def _not_modified(version: _Version, request: dict[bytes, bytes]) -> bool:
     """If-None-Match compares weakly (RFC 9110 13.1.2); else If-Modified-Since."""
     if_none_match = request.get(b"if-none-match")
     if if_none_match is not None:
-        ours = version.etag.removeprefix("W/")
-        theirs = [tag.strip().removeprefix("W/") for tag in if_none_match.decode().split(",")]
-        return "*" in theirs or ours in theirs
+        return etag_matches(version.etag, if_none_match.decode("latin-1"))
     if_modified_since = request.get(b"if-modified-since")
     if if_modified_since is None:
         return False
