@@ -75,13 +75,12 @@ def translate_missing(
                 if not payload.strip():
                     continue
                 keep = names_of(article, field)
-                key = translator.key(article.language, field, payload, target, keep)
+                key, prepared = translator.keyed(article.language, field, payload, target, keep)
                 if (key, field) in known:
                     report.cache_hits += 1
                 else:
                     job = pending[article.language].get((key, field))
                     if job is None:
-                        prepared = translator.prepare(field, payload, target, keep)
                         sent = translator.glossary.protect(
                             prepared.sent, translator.engine.glossary_style
                         )

@@ -64,11 +64,26 @@ class Translator:
         """The hash a translation is kept under: the text, its language, and what changes
         the text the engine is sent (the glossary; the names and casing settled before).
         A text nothing is settled in keeps the key it always had."""
-        material = "\x1f".join((language, field, payload, *self.glossary.terms))
         if target:
-            prepared = self.prepare(field, payload, target, keep)
-            if prepared.changed:
-                material += "\x1f" + "\x1f".join((PREPARATION, prepared.sent, *prepared.targets))
+            return self.keyed(language, field, payload, target, keep)[0]
+        return self._hash(language, field, payload, None)
+
+    def keyed(
+        self,
+        language: str,
+        field: str,
+        payload: str,
+        target: str,
+        keep: frozenset[str] = frozenset(),
+    ) -> tuple[str, Prepared]:
+        """The key of a text for a target, and the text prepared to be sent there."""
+        prepared = self.prepare(field, payload, target, keep)
+        return self._hash(language, field, payload, prepared), prepared
+
+    def _hash(self, language: str, field: str, payload: str, prepared: Prepared | None) -> str:
+        material = "\x1f".join((language, field, payload, *self.glossary.terms))
+        if prepared is not None and prepared.changed:
+            material += "\x1f" + "\x1f".join((PREPARATION, prepared.sent, *prepared.targets))
         return hashlib.sha256(material.encode()).hexdigest()
 
     def prepare(
