@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,6 +27,18 @@ NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=_QUIET)
 settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_health_check=_QUIET)
+
+
+def installed(*commands: str, packages: str) -> str:
+    """The path of the first of `commands` on PATH. Without one, the test is skipped, but
+    fails under CI, whose `.ci/run` installs the Debian `packages`."""
+    for command in commands:
+        found = shutil.which(command)
+        if found is not None:
+            return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{commands[0]} is not installed; .ci/run installs it from Debian")
+    pytest.skip(f"{commands[0]} is not installed (apt-get install {packages})")
 
 
 def toml_value(value: Any) -> str:

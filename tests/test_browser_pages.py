@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,20 +14,11 @@ from herald.app import load, reader_for
 from herald.filtering import Answer, FilteredFeeds
 from herald.serve import create_app
 
-from .conftest import SAMPLE, Site, bulletin_source, write_config
+from .conftest import SAMPLE, Site, bulletin_source, installed, write_config
 from .servers import running
 
 pytestmark = pytest.mark.slow
 PHONE = {"width": 390, "height": 844}
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it from Debian")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    return found
 
 
 @pytest.fixture
@@ -64,7 +53,10 @@ class Filtered:
 def browser() -> Iterator[Any]:
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), headless=True)
+        launched = playwright.chromium.launch(
+            executable_path=installed("chromium", "chromium-browser", packages="chromium"),
+            headless=True,
+        )
         try:
             yield launched
         finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from .conftest import ROOT, SAMPLE, Site, bulletin_source, write_config
+from .conftest import ROOT, SAMPLE, Site, bulletin_source, installed, write_config
 from .test_service import free_port, get_when_ready
 
 pytestmark = pytest.mark.slow
@@ -22,29 +21,13 @@ A = "{http://www.w3.org/2005/Atom}"
 FEEDS = ("all.atom", "all.rss")
 
 
-def newsboat() -> str:
-    found = shutil.which("newsboat")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("newsboat is not installed; .ci/run installs it from Debian")
-        pytest.skip("newsboat is not installed (apt-get install newsboat)")
-    return found
-
-
-def apertium_or_skip() -> None:
-    if shutil.which("apertium") is None:
-        if os.environ.get("CI"):
-            pytest.fail("apertium is not installed; .ci/run installs it from Debian")
-        pytest.skip("apertium is not installed (apt-get install apertium apertium-eng-spa)")
-
-
 @pytest.mark.parametrize("translated", [False, True], ids=["original", "with-es"])
 def test_newsboat_reads_every_entry_and_opens_its_page(tmp_path: Path, translated: bool) -> None:
     """Every entry is read, and the URL newsboat keeps for it (what it opens) is the
     article's page, which answers; also with a translated tree beside the original."""
-    reader = newsboat()
+    reader = installed("newsboat", packages="newsboat")
     if translated:
-        apertium_or_skip()
+        installed("apertium", packages="apertium apertium-eng-spa")
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     extra = '[translate]\ntargets = ["es"]\nengine = "apertium"' if translated else ""

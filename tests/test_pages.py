@@ -4,9 +4,7 @@ what readers open from an entry; pages rendered only when what they show changed
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from lxml import etree, html
 
 from herald import article_pages as documents_module
 
-from .conftest import NOW, ROOT, SAMPLE, Site, bulletin_source, write_config
+from .conftest import NOW, ROOT, SAMPLE, Site, bulletin_source, installed, write_config
 
 A = "{http://www.w3.org/2005/Atom}"
 BASE = "http://feeds.example.test/"
@@ -190,19 +188,17 @@ def test_article_pages_are_rendered_only_when_their_article_changed(
     assert len(changed) == 1
 
 
-def apertium_or_skip() -> None:
-    if shutil.which("apertium") is None:
-        if os.environ.get("CI"):
-            pytest.fail("apertium is not installed; .ci/run installs it from Debian")
-        pytest.skip("apertium is not installed (apt-get install apertium apertium-eng-spa)")
+def spanish_site(folder: Path) -> Site:
+    """The sample published with a Spanish tree by Apertium."""
+    installed("apertium", packages="apertium apertium-eng-spa")
+    extra = '[translate]\ntargets = ["es"]\nengine = "apertium"'
+    site = Site(folder, write_config(folder, [bulletin_source(SAMPLE)], base_url=BASE, extra=extra))
+    site.run_once()
+    return site
 
 
 def test_a_translated_tree_speaks_its_language(tmp_path: Path) -> None:
-    apertium_or_skip()
-    extra = '[translate]\ntargets = ["es"]\nengine = "apertium"'
-    config = write_config(tmp_path, [bulletin_source(SAMPLE)], base_url=BASE, extra=extra)
-    site = Site(tmp_path, config)
-    site.run_once()
+    site = spanish_site(tmp_path)
     index = html.parse(str(site.feeds / "es" / "index.html")).getroot()
     assert index.get("lang") == "es"
     headings = [h.text for h in index.xpath("//h2")]
@@ -262,11 +258,7 @@ def test_a_source_that_starts_failing_shows_on_the_index(site: Site, listing: Pa
 
 
 def test_a_tree_no_longer_published_takes_its_article_pages_with_it(tmp_path: Path) -> None:
-    apertium_or_skip()
-    extra = '[translate]\ntargets = ["es"]\nengine = "apertium"'
-    config = write_config(tmp_path, [bulletin_source(SAMPLE)], base_url=BASE, extra=extra)
-    site = Site(tmp_path, config)
-    site.run_once()
+    site = spanish_site(tmp_path)
     assert len(list((site.feeds / "es" / "articles").rglob("*.html"))) == 9
     write_config(tmp_path, [bulletin_source(SAMPLE)], base_url=BASE)  # translation off
     site.run_once(NOW + timedelta(hours=1))

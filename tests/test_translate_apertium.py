@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from .conftest import NOW, SAMPLE, Site, bulletin_source, write_config
+from .conftest import NOW, SAMPLE, Site, bulletin_source, installed, write_config
 
 A = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -29,11 +28,7 @@ glossary = {GLOSSARY!r}
 def counted_apertium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """`apertium` first on PATH: a wrapper that logs each run and its input, then runs the
     real one. Its prefix has the real mode files, so checking pairs runs nothing."""
-    real = shutil.which("apertium")
-    if real is None:
-        if os.environ.get("CI"):
-            pytest.fail("apertium is not installed; .ci/run installs it from Debian")
-        pytest.skip("apertium is not installed (apt-get install apertium apertium-eng-spa)")
+    real = installed("apertium", packages="apertium apertium-eng-spa")
     prefix = tmp_path / "prefix"
     (prefix / "bin").mkdir(parents=True)
     (prefix / "share").mkdir()
