@@ -70,6 +70,8 @@ class DirectoryPublisher:
         self._fingerprints: dict[str, str] | None = None
         self._staged: dict[Path, Path] = {}  # target: its temporary file
         self._inside: set[Path] = set()  # folders known to lead to no other place
+        # Owned folders listed during this publish, kept up to date as files are written.
+        self._listings: dict[str, set[str]] = {}
 
     def is_current(self, path: str, fingerprint: str) -> bool:
         """Whether `path` was published from inputs with this fingerprint and is still there."""
@@ -95,6 +97,9 @@ class DirectoryPublisher:
             self._staged[target] = _temporary(target, data, self.root / STAGING)
         except OSError as exc:
             self._give_up(path, exc)
+        for folder, listed in self._listings.items():
+            if path.startswith(folder):
+                listed.add(path)
         if len(self._staged) >= self.BATCH:
             self._flush()
         return True
@@ -118,6 +123,7 @@ class DirectoryPublisher:
             temporary.unlink(missing_ok=True)
         self._staged.clear()
         self._fingerprints = None
+        self._listings.clear()
         reason = exc.strerror or str(exc)
         raise PublishError(
             f"{self.root}: publishing stopped at {path}: {reason}; every file published "
@@ -155,6 +161,7 @@ class DirectoryPublisher:
             except OSError as exc:
                 self._give_up(MANIFEST, exc)
         self._fingerprints = None
+        self._listings.clear()
         return removed
 
     def _sweep(self) -> None:
@@ -168,6 +175,7 @@ class DirectoryPublisher:
     def is_published(self, state: str) -> bool:
         """Whether the last complete publish was made from `state` and every file of it is
         still there."""
+        self._listings.clear()  # a publish starts here: look at the folders afresh
         earlier = self._read_manifest()
         if earlier.pop(STATE, None) != state:
             return False
@@ -188,11 +196,14 @@ class DirectoryPublisher:
 
     def files_under(self, folder: str) -> set[str]:
         """The paths of the files under `folder` (temporary ones aside): one listing per
-        folder instead of one `stat` per file, as a publish asks this of every article."""
-        found: set[str] = set()
-        for place, _, names in os.walk(os.path.join(self._root, folder)):  # noqa: PTH118
-            relative = os.path.relpath(place, self._root).replace(os.sep, "/")
-            found.update(f"{relative}/{name}" for name in names if not name.startswith("."))
+        folder instead of one `stat` per file, as a publish asks this of every article; and
+        one listing per publish, which the files written since are added to."""
+        found = self._listings.get(folder)
+        if found is None:
+            found = self._listings[folder] = set()
+            for place, _, names in os.walk(os.path.join(self._root, folder)):  # noqa: PTH118
+                relative = os.path.relpath(place, self._root).replace(os.sep, "/")
+                found.update(f"{relative}/{name}" for name in names if not name.startswith("."))
         return found
 
     def _is_file(self, path: str) -> bool:
