@@ -134,6 +134,14 @@ def test_the_index_lists_what_each_feed_holds_and_how_each_source_does(site: Sit
     sections = {s.findtext("h2"): s for s in page.xpath("//main/section")}
     countries = [a.text for a in sections["Countries"].xpath(".//tbody/tr/td[1]/a")]
     assert countries == sorted(countries, key=str.casefold) and len(countries) > 3
+    # Each feed's name opens its page; feeds.opml says how often a reader sees an article:
+    # the entries of every feed listed, over the articles there are.
+    names = page.xpath("//main/section/div/table/tbody/tr/td[1]/a/@href")
+    assert "countries/be.html" in names and all(n.endswith(".html") for n in names)
+    rows = page.xpath("//main/section/div/table/tbody/tr[td[1]/a]")
+    listed = sum(int(row.xpath("td[2]")[0].text) for row in rows)
+    opml = page.xpath("//section[@class='lists']//li[a='feeds.opml']")[0].text_content()
+    assert f"about {round(listed / 10)} times" in opml
     health = {
         row.xpath("td[1]")[0].text: row.get("class")
         for row in sections["Sources"].xpath(".//tbody/tr")
