@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,8 @@ from hypothesis import HealthCheck, settings
 from herald.app import load, open_pipeline
 from herald.pipeline import Pipeline, SourceReport
 from herald.translate.stage import TranslationReport
+
+from .pg import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -55,8 +58,10 @@ def write_config(
     *,
     base_url: str = "http://feeds.example.test/",
     extra: str = "",
+    store_url: str | None = None,
 ) -> Path:
-    """Write a herald.toml using the project's rule files and a private output and store."""
+    """Write a herald.toml using the project's rule files and a private output and store
+    (a SQLite file, or the PostgreSQL database at `store_url`)."""
     lines = [
         "[site]",
         'title = "Herald test"',
@@ -69,6 +74,8 @@ def write_config(
         f"countries = {toml_value(str(ROOT / 'config' / 'countries.toml'))}",
         extra,
     ]
+    if store_url is not None:
+        lines += ["[store]", f"url = {toml_value(store_url)}"]
     for source in sources:
         lines.append("[[sources]]")
         lines += [f"{key} = {toml_value(value)}" for key, value in source.items()]
@@ -151,6 +158,37 @@ class Site:
         }
 
 
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the whole run (see tests/pg.py)."""
+    from .pg import server_programs, start_cluster
+
+    if server_programs() is None:
+        installed("initdb", packages="postgresql")  # skips, or fails under CI
+    pytest.importorskip("psycopg", reason="pip install -e '.[postgres]'")
+    cluster = start_cluster(Path(tempfile.mkdtemp(prefix="herald-pg-")))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """Where a test's store lives: None for the default SQLite file. A module that runs its
+    tests against both stores overrides this with `backends`."""
+    return None
+
+
+def backends(request: pytest.FixtureRequest) -> str | None:
+    """For `store_url` parametrized over "sqlite" and "postgresql": a new PostgreSQL
+    database for each test of the second kind."""
+    if request.param == "sqlite":
+        return None
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    return cluster.create_database()
+
+
 @pytest.fixture
 def listing(tmp_path: Path) -> Path:
     """A private copy of the sample listing that a test may change."""
@@ -160,6 +198,6 @@ def listing(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def site(tmp_path: Path, listing: Path) -> Iterator[Site]:
+def site(tmp_path: Path, listing: Path, store_url: str | None) -> Iterator[Site]:
     """A site whose one source is the private copy of the sample listing."""
-    yield Site(tmp_path, write_config(tmp_path, [bulletin_source(listing)]))
+    yield Site(tmp_path, write_config(tmp_path, [bulletin_source(listing)], store_url=store_url))

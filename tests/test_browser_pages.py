@@ -31,7 +31,7 @@ def served(tmp_path: Path) -> Iterator[str]:
         site = Site(tmp_path, write_config(tmp_path, [bulletin_source(SAMPLE)], base_url=base))
         site.run_once()
         loaded = load(site.config)
-        store = reader_for(loaded.settings)()
+        store = reader_for(loaded)()
         filtered.feeds = FilteredFeeds(loaded.settings, loaded.classifier, loaded.translator, store)
         try:
             yield base

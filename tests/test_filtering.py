@@ -65,7 +65,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Site]]:
     site = Site(tmp_path, write_config(tmp_path, sources, base_url=BASE))
     site.run_once()
     loaded = load(site.config)
-    store = reader_for(loaded.settings)()
+    store = reader_for(loaded)()
     filtered = FilteredFeeds(loaded.settings, loaded.classifier, loaded.translator, store)
     try:
         with running(create_app(site.feeds, 60, filtered)) as url:

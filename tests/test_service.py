@@ -136,7 +136,7 @@ def test_a_failing_job_is_logged_and_the_other_jobs_go_on(
     site = Site(tmp_path, write_config(tmp_path, sources))
     loaded = load(site.config)
     pipeline = open_pipeline(loaded)
-    service = Service(pipeline, reader_for(loaded.settings))
+    service = Service(pipeline, reader_for(loaded))
     publish = pipeline.publish
     calls = {"n": 0}
 

@@ -1,20 +1,25 @@
-"""The SQLite store: migrations, WAL, round trips, fetch state."""
+"""The stores: migrations, round trips, fetch state, coordination; each test that is not
+about one store's own file or server runs against both SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from herald.errors import StoreError
+from herald.store.sql import SQLStore
 from herald.models import Article, Evidence, Tag, TaggedArticle
 from herald.store import FeedQuery
 from herald.store.schema import MIGRATIONS
 from herald.store.sqlite import SQLiteStore
 from herald.update import Outcome, decide
+
+from .conftest import backends
 
 WHEN = datetime(2026, 3, 10, 10, 12, tzinfo=UTC)
 
@@ -43,6 +48,25 @@ TAGS = (
 )
 
 
+store_url = pytest.fixture(params=["sqlite", "postgresql"])(backends)
+
+
+@pytest.fixture
+def store(tmp_path: Path, store_url: str | None) -> Iterator[SQLStore]:
+    """A new, empty store of each kind."""
+    opened: SQLStore
+    if store_url is None:
+        opened = SQLiteStore(tmp_path / "h.sqlite")
+    else:
+        from herald.store.postgres import PostgresStore
+
+        opened = PostgresStore(store_url)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
 def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "var" / "h.sqlite")
     store.close()
@@ -67,8 +91,7 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
         SQLiteStore(path)
 
 
-def test_round_trip_with_tags_and_feed_queries(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "h.sqlite")
+def test_round_trip_with_tags_and_feed_queries(store: SQLStore) -> None:
     tagged = TaggedArticle(article(), TAGS)
     store.put(tagged, WHEN)
     assert store.get_many(["urn:uuid:1"]) == {"urn:uuid:1": tagged}
@@ -96,8 +119,7 @@ def test_decide_keeps_id_and_published_and_moves_updated() -> None:
     assert retagged.article.article.updated == WHEN
 
 
-def test_fetch_state_counts_failures_and_keeps_last_success(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "h.sqlite")
+def test_fetch_state_counts_failures_and_keeps_last_success(store: SQLStore) -> None:
     store.record_fetch("s", WHEN, None)
     store.record_fetch("s", WHEN + timedelta(hours=1), "file not found")
     store.record_fetch("s", WHEN + timedelta(hours=2), "file not found")

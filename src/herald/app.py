@@ -30,6 +30,7 @@ class Loaded:
     settings: Settings
     classifier: Classifier
     translator: Translator | None
+    store_password: str | None = None
 
 
 def load(config: Path, environment: Mapping[str, str] | None = None) -> Loaded:
@@ -40,10 +41,32 @@ def load(config: Path, environment: Mapping[str, str] | None = None) -> Loaded:
     classifier = Classifier(
         countries, load_topic_rules(settings.classify.topics), settings.site.home_country
     )
-    translator = build_translator(
-        settings, os.environ if environment is None else environment, countries
-    )
-    return Loaded(settings, classifier, translator)
+    environment = os.environ if environment is None else environment
+    translator = build_translator(settings, environment, countries)
+    return Loaded(settings, classifier, translator, store_password(settings, environment))
+
+
+def store_password(settings: Settings, environment: Mapping[str, str]) -> str | None:
+    """The PostgreSQL password, from the environment variable [store] password_env names."""
+    name = settings.store.password_env
+    if name is None:
+        return None
+    password = environment.get(name)
+    if password is None:
+        raise ConfigError(
+            f"{settings.config_path}, [store] password_env: the environment variable {name} "
+            "is not set"
+        )
+    return password
+
+
+def open_store(settings: Settings, password: str | None) -> Store:
+    """The configured store: PostgreSQL when [store] url names one, else the SQLite file."""
+    if settings.store.url is not None:
+        from herald.store.postgres import PostgresStore
+
+        return PostgresStore(settings.store.url, password, size=settings.store.pool_size)
+    return SQLiteStore(settings.paths.database)
 
 
 def check_folders(settings: Settings) -> None:
@@ -67,14 +90,14 @@ def check_folders(settings: Settings) -> None:
 
 
 def open_pipeline(loaded: Loaded, store: Store | None = None) -> Pipeline:
-    """A pipeline over the configured SQLite store and output directory; or over `store`,
-    making no folder (`herald preview` writes nothing)."""
+    """A pipeline over the configured store and output directory; or over `store`, making
+    no folder (`herald preview` writes nothing)."""
     settings = loaded.settings
     if store is None:
         check_folders(settings)
     return Pipeline(
         settings,
-        store if store is not None else SQLiteStore(settings.paths.database),
+        store if store is not None else open_store(settings, loaded.store_password),
         loaded.classifier,
         DefaultFetcher(
             HttpFetcher(settings.fetch, f"Herald/{__version__} (+{settings.site.base_url})"),
@@ -89,6 +112,13 @@ def open_pipeline(loaded: Loaded, store: Store | None = None) -> Pipeline:
     )
 
 
-def reader_for(settings: Settings) -> Callable[[], Store]:
-    """Opens another connection to the configured store, for reading in parallel."""
-    return partial(SQLiteStore, settings.paths.database)
+def reader_for(loaded: Loaded, store: Store | None = None) -> Callable[[], Store]:
+    """Opens another connection to the configured store, for another thread: on `store`'s
+    pool when it has one."""
+    from herald.store.postgres import PostgresStore
+
+    if isinstance(store, PostgresStore):
+        return store.shared
+    if loaded.settings.store.url is not None:
+        return partial(open_store, loaded.settings, loaded.store_password)
+    return partial(SQLiteStore, loaded.settings.paths.database)

@@ -14,7 +14,15 @@ from typing import Any, TypeVar
 import click
 
 from herald import __version__
-from herald.app import Loaded, check_folders, load, open_pipeline, reader_for
+from herald.app import (
+    Loaded,
+    check_folders,
+    load,
+    open_pipeline,
+    open_store,
+    reader_for,
+    store_password,
+)
 from herald.errors import ConfigError, HeraldError
 from herald.evaluate import evaluate
 from herald.explain import explain_text
@@ -24,6 +32,7 @@ from herald.preview import preview as preview_source
 from herald.schedule import now_utc, run_service
 from herald.serve import create_server
 from herald.settings import Settings, load_settings
+from herald.store import Store
 from herald.store.sqlite import damaged
 
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG, EXIT_SOURCES_FAILED = 0, 1, 2, 3
@@ -55,6 +64,15 @@ def _load(config_path: Path) -> Loaded:
 def _settings(config_path: Path) -> Settings:
     """Settings alone, for commands that neither classify nor translate."""
     return _or_exit(partial(load_settings, config_path))
+
+
+def _open_store(settings: Settings) -> Store:
+    """The configured store, or exit: 2 for a configuration mistake, 1 when it won't open."""
+    try:
+        return _or_exit(partial(open_store, settings, store_password(settings, os.environ)))
+    except HeraldError as exc:
+        click.echo(f"herald: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 def _or_exit(read: Callable[[], T]) -> T:
@@ -95,7 +113,11 @@ def run(config_path: Path, once: bool) -> None:
     try:
         pipeline = open_pipeline(loaded)
         if not once:
-            sys.exit(run_service(pipeline, reader_for(settings), serve=False, host="", port=0))
+            sys.exit(
+                run_service(
+                    pipeline, reader_for(loaded, pipeline.store), serve=False, host="", port=0
+                )
+            )
         reports = pipeline.run_once(now_utc())
         pipeline.store.close()
     except sqlite3.DatabaseError as exc:  # a store damaged after it opened
@@ -125,7 +147,7 @@ def schedule(config_path: Path, serve: bool, host: str | None, port: int | None)
         pipeline = open_pipeline(loaded)
         code = run_service(
             pipeline,
-            reader_for(settings),
+            reader_for(loaded, pipeline.store),
             serve=serve,
             host=host or settings.serve.host,
             port=port or settings.serve.port,
@@ -147,7 +169,7 @@ def serve(config_path: Path, host: str | None, port: int | None) -> None:
     loaded = _load(config_path)
     settings = loaded.settings
     _or_exit(partial(check_folders, settings))
-    filtered = FilteredFeeds(settings, loaded.classifier, loaded.translator, reader_for(settings)())
+    filtered = FilteredFeeds(settings, loaded.classifier, loaded.translator, reader_for(loaded)())
     server = create_server(
         settings.paths.output,
         host or settings.serve.host,
@@ -183,13 +205,7 @@ def backup(config_path: Path, target: Path) -> None:
 def sources(config_path: Path) -> None:
     """List the configured sources with their health: last success, failures, last error."""
     settings = _settings(config_path)
-    from herald.store.sqlite import SQLiteStore
-
-    try:
-        store = SQLiteStore(settings.paths.database)
-    except HeraldError as exc:
-        click.echo(f"herald: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+    store = _open_store(settings)
     try:
         click.echo(sources_table(settings, store.fetch_states()))
     finally:
@@ -245,9 +261,7 @@ def explain(config_path: Path, article_id: str) -> None:
     ARTICLE_ID is the entry's id as in the feed, or a unique part of it.
     """
     settings = _settings(config_path)
-    from herald.store.sqlite import SQLiteStore
-
-    store = SQLiteStore(settings.paths.database)
+    store = _open_store(settings)
     try:
         tagged = store.get(article_id)
     finally:

@@ -7,6 +7,7 @@ import tomllib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pycountry
 from pydantic import (
@@ -89,6 +90,59 @@ class PathSettings(_Section):
     database: Path = Path("../var/herald.sqlite")
 
     _resolve = field_validator("output", "database", mode="before")(_relative_to_config)
+
+
+class StoreSettings(_Section):
+    """[store]: where articles are kept. Without `url`, the SQLite file [paths] database;
+    with a postgresql:// URL, a PostgreSQL database that several workers may share."""
+
+    url: str | None = None
+    password_env: str | None = None  # the name of the environment variable with the password
+    pool_size: StrictInt = Field(default=4, ge=1, le=100)
+
+    @field_validator("url")
+    @classmethod
+    def _postgresql(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise ValueError(
+                f'"{value}" is not a postgresql:// URL; write e.g. '
+                '"postgresql://herald@db.example.org/herald" (or leave url out for SQLite)'
+            )
+        if parts.password is not None:
+            raise ValueError(
+                "the URL carries a password; keep it out of the file: name an environment "
+                'variable that holds it, password_env = "HERALD_DB_PASSWORD"'
+            )
+        return value
+
+
+class ScheduleSettings(_Section):
+    """[schedule]: how `herald schedule` workers share the sources."""
+
+    poll: timedelta = timedelta(seconds=5)  # how often a worker looks for due sources
+    lease: timedelta = timedelta(minutes=2)  # a dead worker's sources wait this long
+    threads: StrictInt = Field(default=4, ge=1, le=64)  # sources read at once per worker
+
+    @field_validator("poll", "lease", mode="before")
+    @classmethod
+    def _interval(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_duration(value)
+        raise ValueError(f'{value!r} is not an interval; write e.g. "2m"')
+
+    @model_validator(mode="after")
+    def _renewed_in_time(self) -> ScheduleSettings:
+        if self.poll <= timedelta(0):
+            raise ValueError("poll must be at least 1s")
+        if self.lease < 3 * self.poll:
+            raise ValueError(
+                "lease must be at least three times poll (a worker renews its leases "
+                "each time it polls)"
+            )
+        return self
 
 
 class FeedSettings(_Section):
@@ -396,6 +450,8 @@ class Settings(_Section):
     config_path: Path
     site: SiteSettings = SiteSettings()
     paths: PathSettings = PathSettings()
+    store: StoreSettings = StoreSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
     feeds: FeedSettings = FeedSettings()
     serve: ServeSettings = ServeSettings()
     fetch: FetchSettings = FetchSettings()
@@ -423,6 +479,8 @@ class Settings(_Section):
 _SECTIONS: dict[str, type[BaseModel]] = {
     "site": SiteSettings,
     "paths": PathSettings,
+    "store": StoreSettings,
+    "schedule": ScheduleSettings,
     "feeds": FeedSettings,
     "serve": ServeSettings,
     "fetch": FetchSettings,

@@ -143,4 +143,32 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX articles_by_change ON articles (changed);
     """,
+    # 15: coordination between workers: leases (a source being read, the publisher),
+    # when each source is next due, each host's next turn, and texts being translated.
+    # Times here are seconds since the epoch.
+    """
+    CREATE TABLE leases (
+        name    TEXT PRIMARY KEY,
+        holder  TEXT NOT NULL,
+        expires REAL NOT NULL
+    );
+    CREATE INDEX leases_by_holder ON leases (holder);
+    CREATE TABLE schedule (
+        source_id TEXT PRIMARY KEY,
+        due       REAL NOT NULL
+    );
+    CREATE TABLE hosts (
+        host      TEXT PRIMARY KEY,
+        next_turn REAL NOT NULL
+    );
+    CREATE TABLE translation_claims (
+        hash    TEXT NOT NULL,
+        field   TEXT NOT NULL,
+        target  TEXT NOT NULL,
+        engine  TEXT NOT NULL,
+        holder  TEXT NOT NULL,
+        expires REAL NOT NULL,
+        PRIMARY KEY (hash, field, target, engine)
+    );
+    """,
 )

@@ -1,0 +1,192 @@
+"""The PostgreSQL store: the SQLite store's tables and queries on a shared server, for
+several workers on one or several machines (`pip install 'herald[postgres]'`).
+
+Connections come from a pool (psycopg_pool). Writers take turns on one transaction-level
+advisory lock, as SQLite's writers take turns on its file: an article's arrival number
+and the generation counter are then never contended, and every write keeps the meaning
+it has in SQLite. Reads run beside the writers, each on a pooled connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from herald.errors import StoreError
+from herald.store.pg_schema import MIGRATIONS
+from herald.store.sql import Row, SQLStore, _Pending
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+    from psycopg_pool import ConnectionPool
+
+INSTALL = "pip install 'herald[postgres]'"
+WRITES = 0x4845_5241_4C44  # the advisory lock writers take turns on ("HERALD")
+
+
+def redacted(url: str) -> str:
+    """A connection URL fit for a message: without a password, should it carry one."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
+class PostgresStore(SQLStore):
+    """Store articles in a PostgreSQL database, shared by every worker that names it."""
+
+    def __init__(
+        self,
+        url: str,
+        password: str | None = None,
+        *,
+        size: int = 4,
+        shared: PostgresStore | None = None,
+    ) -> None:
+        self._url = url
+        self._local = threading.local()
+        self._fold: str
+        if shared is not None:  # another view on the same pool, for another thread
+            self._pool: ConnectionPool[Any] = shared._pool
+            self._owner = False
+            self._fold = shared._fold
+            return
+        try:
+            import psycopg
+            from psycopg_pool import ConnectionPool
+        except ImportError:
+            raise StoreError(
+                f"[store] url names PostgreSQL, which needs psycopg: {INSTALL}"
+            ) from None
+        extra: dict[str, Any] = {"autocommit": True}
+        if password is not None:
+            extra["password"] = password
+        try:
+            self._pool = ConnectionPool(
+                url, min_size=1, max_size=size, kwargs=extra, open=False, timeout=30
+            )
+            self._pool.open(wait=True, timeout=30)
+        except (psycopg.Error, Exception) as exc:
+            raise StoreError(
+                f"{redacted(url)}: cannot connect to PostgreSQL: {_reason(exc)}"
+            ) from None
+        self._owner = True
+        try:
+            self._migrate()
+            self._fold = self._folding_collation()
+        except psycopg.Error as exc:
+            self._pool.close()
+            raise StoreError(f"{redacted(url)}: {_reason(exc)}") from None
+
+    def shared(self) -> PostgresStore:
+        """A store on this one's pool, for another thread (its own transactions)."""
+        return PostgresStore(self._url, shared=self)
+
+    def _migrate(self) -> None:
+        """Run the migrations the database has not had, under the writers' lock, so that
+        workers starting together run each once."""
+        with self.transaction():
+            self._run("CREATE TABLE IF NOT EXISTS herald_schema (version INTEGER NOT NULL)")
+            version = self._scalar("SELECT max(version) FROM herald_schema") or 0
+            if version > len(MIGRATIONS):
+                raise StoreError(
+                    f"{redacted(self._url)}: database schema v{version} is newer than this "
+                    f"Herald knows (v{len(MIGRATIONS)}); upgrade Herald"
+                )
+            for number in range(version, len(MIGRATIONS)):
+                self._run(MIGRATIONS[number])
+                self._run("INSERT INTO herald_schema VALUES (?)", [number + 1])
+
+    def _folding_collation(self) -> str:
+        """A collation whose lower() folds every script (ICU's, where the server has it)."""
+        icu = self._scalar("SELECT collname FROM pg_collation WHERE collname = 'und-x-icu'")
+        return '"und-x-icu"' if icu else '"default"'
+
+    @property
+    def _pending(self) -> _Pending:
+        pending: _Pending | None = getattr(self._local, "pending", None)
+        if pending is None:
+            pending = self._local.pending = _Pending()
+        return pending
+
+    @_pending.setter
+    def _pending(self, value: _Pending) -> None:
+        self._local.pending = value
+
+    def _in_transaction(self) -> bool:
+        return getattr(self._local, "connection", None) is not None
+
+    @contextmanager
+    def _begin(self) -> Iterator[None]:
+        with self._pool.connection() as connection:
+            self._local.connection = connection
+            try:
+                with connection.transaction():
+                    connection.execute("SELECT pg_advisory_xact_lock(%s)", [WRITES])
+                    yield
+            finally:
+                self._local.connection = None
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection[Any]]:
+        current: Connection[Any] | None = getattr(self._local, "connection", None)
+        if current is not None:
+            yield current
+            return
+        with self._pool.connection() as connection:
+            yield connection
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        from psycopg.rows import dict_row
+
+        with self._connection() as connection:
+            cursor = connection.cursor(row_factory=dict_row)
+            return list(cursor.execute(_dialect(sql), params).fetchall())
+
+    def _tuples(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._connection() as connection:
+            return connection.execute(_dialect(sql), params).fetchall()
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self._connection() as connection:
+            # Without parameters, a migration's several statements go as one.
+            return connection.execute(_dialect(sql), params or None).rowcount
+
+    def _runmany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            with self._connection() as connection:
+                connection.cursor().executemany(_dialect(sql), rows)
+
+    def _contains(self, expression: str, text: str) -> tuple[str, str]:
+        return f"strpos(lower(({expression}) COLLATE {self._fold}), ?) > 0", text.lower()
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Write rows into a table with COPY, in the current transaction; how many."""
+        count = 0
+        with self._connection() as connection:
+            cursor = connection.cursor()
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        return count
+
+    def close(self) -> None:
+        """Release the pool (a shared view leaves it to its owner)."""
+        if self._owner:
+            self._pool.close()
+
+
+def _dialect(sql: str) -> str:
+    """The shared queries' `?` parameters as psycopg's."""
+    return sql.replace("?", "%s")
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

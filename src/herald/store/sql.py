@@ -1,0 +1,755 @@
+"""What both stores say in SQL: the queries behind the `Store` protocol, written once.
+
+A subclass brings the connection (`_rows`, `_tuples`, `_run`, `_runmany`, `_begin`) and
+the few phrases the two dialects say differently. Queries are written with `?` for
+parameters; times are ISO 8601 text in UTC, the same in both, so a store copied from one
+into the other publishes the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from herald.models import Article, Evidence, Session, Tag, TaggedArticle, Validators
+from herald.normalize.identity import Known
+from herald.store import EVERYTHING, EntryRow, FeedQuery, FetchState, Selection
+
+Row = Mapping[str, Any]
+CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass
+class _Pending:
+    """What a transaction changed, noted on the feeds when it commits."""
+
+    appended: set[str] = field(default_factory=set)
+    rewritten: set[str] = field(default_factory=set)
+    also: set[str] = field(default_factory=set)
+
+
+def iso(moment: datetime) -> str:
+    """A time as the stores keep it: ISO 8601, UTC, to the second."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+class SQLStore:
+    """Articles, tags, fetch state, translations and coordination, in SQL tables."""
+
+    _pending: _Pending
+
+    # -- what a subclass brings -------------------------------------------------------
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Every row of a query, by column name."""
+        raise NotImplementedError
+
+    def _tuples(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Every row of a query as a plain tuple (faster to read in bulk)."""
+        raise NotImplementedError
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement; how many rows it changed."""
+        raise NotImplementedError
+
+    def _runmany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run a statement once per row of parameters."""
+        raise NotImplementedError
+
+    def _in_transaction(self) -> bool:
+        raise NotImplementedError
+
+    def _begin(self) -> AbstractContextManager[None]:
+        """A write transaction: commits when the block ends, rolls back if it raises;
+        writers take turns."""
+        raise NotImplementedError
+
+    def _contains(self, expression: str, text: str) -> tuple[str, str]:
+        """A condition that `expression` holds `text`, ignoring case in every script, and
+        the parameter it takes."""
+        raise NotImplementedError
+
+    # -- transactions -----------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes so they land together or not at all."""
+        if self._in_transaction():
+            yield
+            return
+        with self._begin():
+            try:
+                yield
+                self._note_changes()
+            except BaseException:
+                self._pending = _Pending()
+                raise
+
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        rows = self._tuples(sql, params)
+        return rows[0][0] if rows else None
+
+    # -- articles ---------------------------------------------------------------------
+
+    def known(self, source_id: str, published: Iterable[datetime]) -> list[Known]:
+        """Articles of a source published at any of these times."""
+        times = sorted({iso(p) for p in published})
+        if not times:
+            return []
+        rows = self._tuples(
+            f"SELECT id, title, published, language FROM articles "
+            f"WHERE source_id = ? AND published IN ({_marks(times)}) ORDER BY id",
+            [source_id, *times],
+        )
+        return [Known(i, t, datetime.fromisoformat(p), lang) for i, t, p, lang in rows]
+
+    def get_many(self, ids: Iterable[str], *, evidence: bool = True) -> dict[str, TaggedArticle]:
+        """Stored articles by id, with their tags (as feeds show them, without evidence)."""
+        found: dict[str, TaggedArticle] = {}
+        for chunk in _chunks(list(ids)):
+            rows = self._rows(f"SELECT * FROM articles WHERE id IN ({_marks(chunk)})", chunk)
+            found.update((t.article.id, t) for t in self._with_tags(rows, evidence=evidence))
+        return found
+
+    def get(self, article_id: str) -> TaggedArticle | None:
+        """One article, by its full id or a unique part of it."""
+        rows = self._rows("SELECT * FROM articles WHERE id = ?", [article_id])
+        if not rows:
+            pattern = "%" + article_id.lower().replace("%", "").replace("_", "") + "%"
+            rows = self._rows("SELECT * FROM articles WHERE lower(id) LIKE ? LIMIT 2", [pattern])
+        if len(rows) != 1:
+            return None
+        return self._with_tags(rows)[0]
+
+    def put(self, tagged: TaggedArticle, now: datetime) -> None:
+        """Insert or replace an article and its tags, keeping when it was first seen."""
+        a = tagged.article
+        with self.transaction():
+            existed = self._tuples("SELECT 1 FROM articles WHERE id = ?", [a.id])
+            self._run(
+                """
+                INSERT INTO articles (id, source_id, key, title, url, published, updated,
+                    language, summary, content_html, paragraphs, has_images, first_seen,
+                    grp, note, seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                    (SELECT coalesce(max(seq), 0) + 1 FROM articles))
+                ON CONFLICT (id) DO UPDATE SET key = excluded.key, title = excluded.title,
+                    url = excluded.url, updated = excluded.updated,
+                    language = excluded.language, summary = excluded.summary,
+                    content_html = excluded.content_html, paragraphs = excluded.paragraphs,
+                    has_images = excluded.has_images, grp = excluded.grp,
+                    note = excluded.note, revision = articles.revision + 1
+                """,
+                [
+                    a.id,
+                    a.source_id,
+                    a.key,
+                    a.title,
+                    a.url,
+                    iso(a.published),
+                    iso(a.updated),
+                    a.language,
+                    a.summary,
+                    a.content_html,
+                    json.dumps(a.paragraphs, ensure_ascii=False),
+                    int(a.has_images),
+                    iso(now),
+                    a.group,
+                    a.note,
+                ],
+            )
+            touched = [a.id]
+            if a.group is not None:
+                # The other versions link to this one: their documents render again.
+                siblings = self._tuples(
+                    "SELECT id FROM articles WHERE grp = ? AND id != ?", [a.group, a.id]
+                )
+                touched += [row[0] for row in siblings]
+                self._runmany(
+                    "UPDATE articles SET revision = revision + 1 WHERE id = ?",
+                    [(i,) for i in touched[1:]],
+                )
+            leaving: set[str] = set()
+            if existed:  # its old tags go; the feeds it may leave change too
+                leaving = self._feeds_of([a.id])
+                self._run("DELETE FROM tags WHERE article_id = ?", [a.id])
+            seq = self._scalar("SELECT seq FROM articles WHERE id = ?", [a.id])
+            self._runmany(
+                "INSERT INTO tags (article_id, family, term, label, score, passed, evidence,"
+                " seq, published) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        a.id,
+                        t.family,
+                        t.term,
+                        t.label,
+                        t.score,
+                        int(t.passed),
+                        _evidence_json(t),
+                        seq,
+                        iso(a.published),
+                    )
+                    for t in tagged.tags
+                ],
+            )
+            if existed:  # rewritten where it is, and in the feeds it left
+                self._changed(rewritten=touched, also=leaving)
+            else:  # a new article: added at the end of its feeds
+                self._changed(appended=[a.id], rewritten=touched[1:])
+
+    def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
+        """A feed's newest articles by `published`, at most `limit`, as feeds show them:
+        only tags that passed, without evidence."""
+        sql, params = _feed_sql("a.*", query)
+        rows = self._rows(sql + f" ORDER BY {_newest(query)} LIMIT ?", [*params, limit])
+        return self._with_tags(rows, evidence=False)
+
+    def entry_rows(self, query: FeedQuery, first: int, last: int) -> list[EntryRow]:
+        """A feed's articles that arrived from number `first` to `last`, by arrival; found
+        by key, so reading any part of a long history costs the same."""
+        sql, params = _feed_sql(_ROW, query)
+        sql += " AND {key}.seq BETWEEN ? AND ? ORDER BY {key}.seq".format(key=_key(query))
+        return _entry_rows(self._tuples(sql, [*params, first, last]))
+
+    def newest_rows(self, query: FeedQuery, limit: int) -> list[EntryRow]:
+        """What `articles` would return, without the articles."""
+        sql, params = _feed_sql(_ROW, query)
+        sql += f" ORDER BY {_newest(query)} LIMIT ?"
+        return _entry_rows(self._tuples(sql, [*params, limit]))
+
+    def revisions(self, query: FeedQuery, *, since: int = 0) -> list[tuple[int, int]]:
+        """(arrival number, revision) of a feed's articles in the order they arrived, from
+        arrival number `since` on: cheaply, without the articles."""
+        sql, params = _feed_sql("a.seq, a.revision", query)
+        sql += " AND {key}.seq >= ? ORDER BY {key}.seq".format(key=_key(query))
+        return [(seq, revision) for seq, revision in self._tuples(sql, [*params, since])]
+
+    def selected(self, selection: Selection, query: FeedQuery, limit: int) -> list[TaggedArticle]:
+        """The newest articles of a tree (`query`'s language) in a selection, at most
+        `limit`, as feeds show them."""
+        sql, params = _feed_sql("a.*", replace(query, family=None, term=None, source_id=None))
+        for family, terms in selection.terms:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM tags t WHERE t.article_id = a.id AND t.family = ?"
+                f" AND t.passed = 1 AND t.term IN ({_marks(terms)}))"
+            )
+            params += [family, *terms]
+        if selection.sources:
+            sql += f" AND a.source_id IN ({_marks(selection.sources)})"
+            params += selection.sources
+        if selection.text:
+            condition, text = self._contains(
+                "a.title || ' ' || coalesce(a.summary, '') || ' ' || coalesce(a.content_html, '')",
+                selection.text,
+            )
+            sql += " AND " + condition
+            params.append(text)
+        rows = self._rows(sql + f" ORDER BY {_newest(query)} LIMIT ?", [*params, limit])
+        return self._with_tags(rows, evidence=False)
+
+    def changes(self, query: FeedQuery, since: int = -1) -> list[tuple[str, int]]:
+        """(id, generation at which it last changed) of every article of a feed that
+        changed after generation `since` (every one, by default)."""
+        sql, params = _feed_sql("a.id, a.changed", query)
+        rows = self._tuples(sql + " AND a.changed > ? ORDER BY a.seq", [*params, since])
+        return [(i, changed) for i, changed in rows]
+
+    def terms(self, family: str) -> list[str]:
+        """Terms of a tag family that put at least one article into a feed."""
+        rows = self._tuples(
+            "SELECT DISTINCT term FROM tags WHERE family = ? AND passed = 1 ORDER BY term",
+            [family],
+        )
+        return [r[0] for r in rows]
+
+    def label(self, family: str, term: str) -> str:
+        """The label stored with a tag (the newest, should it have changed)."""
+        found = self._scalar(
+            "SELECT t.label FROM tags t JOIN articles a ON a.id = t.article_id"
+            " WHERE t.family = ? AND t.term = ? ORDER BY a.updated DESC LIMIT 1",
+            [family, term],
+        )
+        return str(found) if found is not None else term
+
+    def newest_update(self, query: FeedQuery = EVERYTHING) -> datetime | None:
+        """The latest `updated` of the articles of a feed (of all, by default)."""
+        sql, params = _feed_sql("max(a.updated)", query)
+        return _time(self._scalar(sql, params))
+
+    def siblings(self, groups: Iterable[str]) -> dict[str, list[TaggedArticle]]:
+        """The language versions stored for each group, as feeds show them."""
+        found: dict[str, list[TaggedArticle]] = {}
+        for chunk in _chunks(sorted(set(groups))):
+            rows = self._rows(
+                f"SELECT * FROM articles WHERE grp IN ({_marks(chunk)}) ORDER BY language, id",
+                chunk,
+            )
+            for tagged in self._with_tags(rows, evidence=False):
+                found.setdefault(tagged.article.group or "", []).append(tagged)
+        return found
+
+    def raw_digests(self, ids: Iterable[str]) -> dict[str, str]:
+        """The digest of the raw item each of these articles was last made from."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(ids)):
+            sql = f"SELECT id, raw_digest FROM articles WHERE id IN ({_marks(chunk)})"
+            found.update((i, d) for i, d in self._tuples(sql, chunk) if d is not None)
+        return found
+
+    def save_raw_digests(self, digests: Iterable[tuple[str, str]]) -> None:
+        """Remember (article id, digest) of the raw items articles were made from."""
+        with self.transaction():
+            self._runmany(
+                "UPDATE articles SET raw_digest = ? WHERE id = ?", [(d, i) for i, d in digests]
+            )
+
+    def _with_tags(self, rows: list[Row], *, evidence: bool = True) -> list[TaggedArticle]:
+        """Attach tags to article rows; feeds show no evidence, so they may skip reading it."""
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        tags: dict[str, list[Tag]] = {i: [] for i in ids}
+        columns = "article_id, family, term, label, score, passed" + (
+            ", evidence" if evidence else ""
+        )
+        for t in self._tuples(
+            f"SELECT {columns} FROM tags WHERE article_id IN ({_marks(ids)})"
+            f"{'' if evidence else ' AND passed = 1'} ORDER BY family, term",
+            ids,
+        ):
+            found = tuple(Evidence(**e) for e in json.loads(t[6])) if evidence else ()
+            tags[t[0]].append(Tag(t[1], t[2], t[3], t[4], bool(t[5]), found))
+        return [TaggedArticle(_article(r), tuple(tags[r["id"]])) for r in rows]
+
+    # -- generations and what changed -------------------------------------------------
+
+    def generation(self) -> int:
+        """A number that every write changing a published document increases."""
+        return int(self._scalar("SELECT value FROM meta WHERE key = 'generation'"))
+
+    def mark(self, key: str) -> int | None:
+        """A number kept under `key` (a generation a stage got to)."""
+        value = self._scalar("SELECT value FROM meta WHERE key = ?", [key])
+        return int(value) if value is not None else None
+
+    def set_mark(self, key: str, value: int) -> None:
+        """Keep a number under `key`."""
+        with self.transaction():
+            self._run(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    def feed_changes(self) -> dict[str, tuple[int, int]]:
+        """By feed key ("all", "source:<id>", "<family>:<term>"): the generation at which
+        the feed last changed, and at which it last changed other than by new articles
+        at its end."""
+        rows = self._tuples("SELECT feed, generation, rewritten FROM feed_changes")
+        return {feed: (generation, rewritten) for feed, generation, rewritten in rows}
+
+    def _changed(
+        self,
+        *,
+        appended: Iterable[str] = (),
+        rewritten: Iterable[str] = (),
+        also: Iterable[str] = (),
+    ) -> None:
+        """Note for the end of the transaction that these articles changed: new ones
+        (`appended`) or others (`rewritten`, and the feeds in `also`)."""
+        self._pending.appended.update(appended)
+        self._pending.rewritten.update(rewritten)
+        self._pending.also.update(also)
+
+    def _note_changes(self) -> None:
+        """Start a new generation, and note it on every feed that holds the articles the
+        transaction changed: whether only by new articles at its end, or otherwise."""
+        pending, self._pending = self._pending, _Pending()
+        if not (pending.appended or pending.rewritten or pending.also):
+            return
+        self._run("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        generation = self.generation()
+        for chunk in _chunks(sorted(pending.appended | pending.rewritten)):
+            self._run(
+                f"UPDATE articles SET changed = ? WHERE id IN ({_marks(chunk)})",
+                [generation, *chunk],
+            )
+        grown = self._feeds_of(sorted(pending.appended))
+        changed = self._feeds_of(sorted(pending.rewritten)) if pending.rewritten else set()
+        changed |= pending.also
+        self._runmany(
+            "INSERT INTO feed_changes (feed, generation, rewritten) VALUES (?, ?, ?)"
+            " ON CONFLICT (feed) DO UPDATE SET generation = excluded.generation,"
+            " rewritten = CASE WHEN excluded.rewritten > feed_changes.rewritten"
+            " THEN excluded.rewritten ELSE feed_changes.rewritten END",
+            [(feed, generation, generation if feed in changed else 0) for feed in grown | changed],
+        )
+
+    def _feeds_of(self, ids: list[str]) -> set[str]:
+        """The keys of the feeds that hold these articles."""
+        feeds = {"all"}
+        for chunk in _chunks(ids):
+            marks = _marks(chunk)
+            feeds.update(
+                row[0]
+                for row in self._tuples(
+                    f"SELECT 'source:' || source_id FROM articles WHERE id IN ({marks})"
+                    f" UNION SELECT family || ':' || term FROM tags"
+                    f" WHERE article_id IN ({marks}) AND passed = 1",
+                    [*chunk, *chunk],
+                )
+            )
+        return feeds
+
+    # -- sources: fetch state, validators, sessions ------------------------------------
+
+    def record_fetch(self, source_id: str, now: datetime, error: str | None) -> None:
+        """Note an attempt to read a source, and its error if it failed."""
+        with self.transaction():
+            self._run(
+                """
+                INSERT INTO fetch_state (source_id, last_attempt, last_success, failures,
+                    last_error)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (source_id) DO UPDATE SET last_attempt = excluded.last_attempt,
+                    last_success = coalesce(excluded.last_success, fetch_state.last_success),
+                    failures = CASE WHEN excluded.last_error IS NULL THEN 0
+                        ELSE fetch_state.failures + 1 END,
+                    last_error = excluded.last_error
+                """,
+                [source_id, iso(now), None if error else iso(now), int(bool(error)), error],
+            )
+
+    def fetch_states(self) -> Iterator[FetchState]:
+        """Fetch state of every source ever read."""
+        for r in self._rows("SELECT * FROM fetch_state ORDER BY source_id"):
+            yield FetchState(
+                r["source_id"],
+                _time(r["last_attempt"]),
+                _time(r["last_success"]),
+                r["failures"],
+                r["last_error"],
+            )
+
+    def validators(self, url: str) -> Validators | None:
+        """The ETag and Last-Modified stored for a URL."""
+        rows = self._tuples(
+            "SELECT etag, last_modified, digest FROM http_cache WHERE url = ?", [url]
+        )
+        return Validators(*rows[0]) if rows else None
+
+    def save_validators(self, url: str, validators: Validators) -> None:
+        """Remember the ETag and Last-Modified a server sent with a URL."""
+        with self.transaction():
+            if validators == Validators():
+                self._run("DELETE FROM http_cache WHERE url = ?", [url])
+                return
+            self._run(
+                "INSERT INTO http_cache (url, etag, last_modified, digest) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified, digest = excluded.digest",
+                [url, validators.etag, validators.last_modified, validators.digest],
+            )
+
+    def session(self, source_id: str) -> Session | None:
+        """The session headers kept for a source."""
+        rows = self._tuples(
+            "SELECT headers, obtained FROM sessions WHERE source_id = ?", [source_id]
+        )
+        if not rows:
+            return None
+        headers, obtained = rows[0]
+        return Session(json.loads(headers), datetime.fromisoformat(obtained))
+
+    def save_session(self, source_id: str, session: Session) -> None:
+        """Keep a source's session headers for later runs."""
+        with self.transaction():
+            self._run(
+                "INSERT INTO sessions (source_id, headers, obtained) VALUES (?, ?, ?)"
+                " ON CONFLICT (source_id) DO UPDATE SET headers = excluded.headers,"
+                " obtained = excluded.obtained",
+                [source_id, json.dumps(dict(session.headers)), iso(session.obtained)],
+            )
+
+    # -- translations -----------------------------------------------------------------
+
+    def translation_keys(self, target: str, engine: str) -> set[tuple[str, str]]:
+        """(text hash, field) of every translation kept for a target and engine."""
+        rows = self._tuples(
+            "SELECT hash, field FROM translations WHERE target = ? AND engine = ?",
+            [target, engine],
+        )
+        return {(h, f) for h, f in rows}
+
+    def translations(
+        self, target: str, engine: str, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        """The kept translations among `keys` ((text hash, field) pairs)."""
+        found: dict[tuple[str, str], str] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            wanted = set(chunk)
+            hashes = sorted({h for h, _ in chunk})
+            rows = self._tuples(
+                f"SELECT hash, field, text FROM translations WHERE target = ? AND engine = ?"
+                f" AND hash IN ({_marks(hashes)})",
+                [target, engine, *hashes],
+            )
+            found.update(((h, f), text) for h, f, text in rows if (h, f) in wanted)
+        return found
+
+    def save_translations(
+        self,
+        target: str,
+        engine: str,
+        rows: Iterable[tuple[str, str, str]],
+        article_ids: Iterable[str],
+        now: datetime,
+    ) -> None:
+        """Keep (text hash, field, text) translations; the articles' documents re-render.
+        Claims on those texts end."""
+        rows = list(rows)
+        with self.transaction():
+            self._runmany(
+                "INSERT INTO translations (hash, field, target, engine, text, created)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash, field, target, engine)"
+                " DO UPDATE SET text = excluded.text, created = excluded.created",
+                [(h, f, target, engine, text, iso(now)) for h, f, text in rows],
+            )
+            self._runmany(
+                "DELETE FROM translation_claims WHERE hash = ? AND field = ? AND target = ?"
+                " AND engine = ?",
+                [(h, f, target, engine) for h, f, _ in rows],
+            )
+            ids = sorted(set(article_ids))
+            self._runmany(
+                "UPDATE articles SET revision = revision + 1 WHERE id = ?", [(i,) for i in ids]
+            )
+            self._changed(rewritten=ids)
+
+    def claim_translations(
+        self,
+        target: str,
+        engine: str,
+        keys: Iterable[tuple[str, str]],
+        holder: str,
+        now: datetime,
+        ttl: timedelta,
+    ) -> set[tuple[str, str]]:
+        """Of these (text hash, field) keys, the ones this holder may send to the engine:
+        not translated yet, and not being translated by another holder (whose claim
+        lasts `ttl` unless it saves the translation first)."""
+        wanted = sorted(set(keys))
+        mine: set[tuple[str, str]] = set()
+        with self.transaction():
+            done = self.translations(target, engine, wanted)
+            moment = now.timestamp()
+            for h, f in wanted:
+                if (h, f) in done:
+                    continue
+                taken = self._run(
+                    "INSERT INTO translation_claims (hash, field, target, engine, holder,"
+                    " expires) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (hash, field, target, engine) DO UPDATE SET"
+                    " holder = excluded.holder, expires = excluded.expires"
+                    " WHERE translation_claims.expires <= ?"
+                    " OR translation_claims.holder = excluded.holder",
+                    [h, f, target, engine, holder, moment + ttl.total_seconds(), moment],
+                )
+                if taken:
+                    mine.add((h, f))
+        return mine
+
+    # -- coordination between workers --------------------------------------------------
+
+    def claim_sources(
+        self, ids: Sequence[str], holder: str, now: datetime, ttl: timedelta, limit: int
+    ) -> list[str]:
+        """Take the lease of up to `limit` of these sources that are due (never read, or
+        their next reading's time has come) and that no other holder is reading; the
+        lease lasts `ttl` unless renewed. The due ones first, oldest first."""
+        moment = now.timestamp()
+        claimed: list[str] = []
+        with self.transaction():
+            for chunk in _chunks(list(ids)):
+                if len(claimed) >= limit:
+                    break
+                self._runmany(
+                    "INSERT INTO schedule (source_id, due) VALUES (?, ?)"
+                    " ON CONFLICT (source_id) DO NOTHING",
+                    [(i, moment) for i in chunk],
+                )
+                rows = self._tuples(
+                    "SELECT s.source_id FROM schedule s LEFT JOIN leases l"
+                    " ON l.name = 'source:' || s.source_id"
+                    f" WHERE s.source_id IN ({_marks(chunk)}) AND s.due <= ?"
+                    " AND (l.name IS NULL OR l.expires <= ?) ORDER BY s.due, s.source_id LIMIT ?",
+                    [*chunk, moment, moment, limit - len(claimed)],
+                )
+                claimed += [r[0] for r in rows]
+            for source_id in claimed:
+                self._take(f"source:{source_id}", holder, moment + ttl.total_seconds(), moment)
+        return claimed
+
+    def finish_source(self, source_id: str, holder: str, due: datetime) -> None:
+        """A reading is done: the source is next due at `due`, and its lease ends."""
+        with self.transaction():
+            self._run(
+                "UPDATE schedule SET due = ? WHERE source_id = ?", [due.timestamp(), source_id]
+            )
+            self.release(f"source:{source_id}", holder)
+
+    def take_lease(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Take (or keep) the lease called `name` unless another holder has it; it lasts
+        `ttl` unless renewed."""
+        with self.transaction():
+            moment = now.timestamp()
+            return self._take(name, holder, moment + ttl.total_seconds(), moment)
+
+    def _take(self, name: str, holder: str, expires: float, moment: float) -> bool:
+        return bool(
+            self._run(
+                "INSERT INTO leases (name, holder, expires) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+                " expires = excluded.expires"
+                " WHERE leases.expires <= ? OR leases.holder = excluded.holder",
+                [name, holder, expires, moment],
+            )
+        )
+
+    def release(self, name: str, holder: str) -> None:
+        """Give a lease up, if this holder has it."""
+        with self.transaction():
+            self._run("DELETE FROM leases WHERE name = ? AND holder = ?", [name, holder])
+
+    def renew(self, holder: str, now: datetime, ttl: timedelta) -> int:
+        """Extend every lease and claim this holder has by `ttl` from now; how many."""
+        expires = now.timestamp() + ttl.total_seconds()
+        with self.transaction():
+            count = self._run("UPDATE leases SET expires = ? WHERE holder = ?", [expires, holder])
+            self._run(
+                "UPDATE translation_claims SET expires = ? WHERE holder = ?", [expires, holder]
+            )
+        return count
+
+    def leases(self) -> dict[str, tuple[str, float]]:
+        """Every lease: its holder and when it expires (seconds since the epoch)."""
+        rows = self._tuples("SELECT name, holder, expires FROM leases ORDER BY name")
+        return {name: (holder, expires) for name, holder, expires in rows}
+
+    def host_turn(self, host: str, now: float, delay: float) -> float:
+        """When (seconds since the epoch) this caller may send its request to `host`: no
+        sooner than `delay` after the turn before, whoever took it."""
+        with self.transaction():
+            self._run(
+                "INSERT INTO hosts (host, next_turn) VALUES (?, ?) ON CONFLICT (host) DO UPDATE"
+                " SET next_turn = CASE WHEN hosts.next_turn > ? THEN hosts.next_turn + ?"
+                " ELSE ? END",
+                [host, now + delay, now, delay, now + delay],
+            )
+            turn: float = self._scalar("SELECT next_turn FROM hosts WHERE host = ?", [host])
+        return turn - delay
+
+    # -- WebSub -----------------------------------------------------------------------
+
+    def pending_pings(self, add: Iterable[str] = ()) -> list[str]:
+        """Feeds still to announce to the WebSub hub, after adding `add`."""
+        with self.transaction():
+            self._runmany(
+                "INSERT INTO websub_pending (url) VALUES (?) ON CONFLICT (url) DO NOTHING",
+                [(u,) for u in add],
+            )
+        return [r[0] for r in self._tuples("SELECT url FROM websub_pending ORDER BY url")]
+
+    def pings_done(self, urls: Iterable[str]) -> None:
+        """Forget feeds the hub has accepted."""
+        with self.transaction():
+            self._runmany("DELETE FROM websub_pending WHERE url = ?", [(u,) for u in urls])
+
+
+_ROW = "a.id, a.published, a.updated, a.language, a.seq, a.revision"
+
+
+def _entry_rows(rows: list[Any]) -> list[EntryRow]:
+    parse = datetime.fromisoformat
+    return [EntryRow(r[0], parse(r[1]), parse(r[2]), r[3], r[4], r[5]) for r in rows]
+
+
+def _key(query: FeedQuery) -> str:
+    """The table whose index orders a feed: its tags' for a tag feed, else the articles'."""
+    return "t" if query.family is not None else "a"
+
+
+def _newest(query: FeedQuery) -> str:
+    """Newest first, ties by id, in the terms of the table that orders the feed."""
+    return "t.published DESC, t.article_id" if query.family else "a.published DESC, a.id"
+
+
+def _feed_sql(columns: str, query: FeedQuery) -> tuple[str, list[Any]]:
+    """The SELECT of a feed's articles, without order. A tag feed is read through its
+    tags, which are indexed by arrival and by publication, like the articles."""
+    params: list[Any] = []
+    where = []
+    if query.family is not None:
+        sql = f"SELECT {columns} FROM tags t JOIN articles a ON a.id = t.article_id"
+        where.append("t.family = ? AND t.term = ? AND t.passed = 1")
+        params += [query.family, query.term]
+    else:
+        sql = f"SELECT {columns} FROM articles a"
+    if query.source_id is not None:
+        where.append("a.source_id = ?")
+        params.append(query.source_id)
+    if query.language is None:
+        where.append("(a.grp IS NULL OR a.grp = a.id)")
+    elif query.machine:
+        where.append(
+            "(a.language = ? OR ((a.grp IS NULL OR a.grp = a.id) AND NOT EXISTS"
+            " (SELECT 1 FROM articles v WHERE v.grp = a.grp AND v.language = ?)))"
+        )
+        params += [query.language, query.language]
+    else:
+        where.append("a.language = ?")
+        params.append(query.language)
+    return sql + " WHERE " + " AND ".join(where), params
+
+
+def _article(row: Row) -> Article:
+    return Article(
+        id=row["id"],
+        source_id=row["source_id"],
+        key=row["key"],
+        title=row["title"],
+        published=datetime.fromisoformat(row["published"]),
+        updated=datetime.fromisoformat(row["updated"]),
+        language=row["language"],
+        content_html=row["content_html"],
+        summary=row["summary"],
+        paragraphs=tuple(json.loads(row["paragraphs"])),
+        url=row["url"],
+        has_images=bool(row["has_images"]),
+        group=row["grp"],
+        note=row["note"],
+    )
+
+
+def _evidence_json(tag: Tag) -> str:
+    return json.dumps(
+        [{"matched": e.matched, "where": e.where, "weight": e.weight} for e in tag.evidence],
+        ensure_ascii=False,
+    )
