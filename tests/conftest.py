@@ -10,13 +10,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from herald.app import load, open_pipeline
+from herald.app import load, open_pipeline, open_store
 from herald.pipeline import Pipeline, SourceReport
+from herald.settings import load_settings
+from herald.store import Store
 from herald.translate.stage import TranslationReport
 
 from .pg import Cluster
@@ -58,10 +60,13 @@ def write_config(
     *,
     base_url: str = "http://feeds.example.test/",
     extra: str = "",
-    store_url: str | None = None,
+    store_url: str | Literal["test's"] | None = "test's",
 ) -> Path:
-    """Write a herald.toml using the project's rule files and a private output and store
-    (a SQLite file, or the PostgreSQL database at `store_url`)."""
+    """Write a herald.toml using the project's rule files and a private output and store:
+    the test's (`store_url` fixture), a SQLite file (None), or the PostgreSQL database at
+    `store_url`."""
+    if store_url == "test's":
+        store_url = _TEST_STORE[0]
     lines = [
         "[site]",
         'title = "Herald test"',
@@ -123,6 +128,10 @@ class Site:
         """The output directory."""
         return self.folder / "feeds"
 
+    def store(self) -> Store:
+        """This site's store, opened on its own (close it)."""
+        return open_store(load_settings(self.config), None)
+
     def pipeline(self) -> Pipeline:
         """A fresh pipeline over this site's config, as the CLI builds it."""
         return open_pipeline(load(self.config))
@@ -173,11 +182,21 @@ def postgres_cluster() -> Iterator[Cluster]:
         cluster.stop()
 
 
+_TEST_STORE: list[str | None] = [None]  # what write_config names unless told
+
+
 @pytest.fixture
 def store_url(request: pytest.FixtureRequest) -> str | None:
     """Where a test's store lives: None for the default SQLite file. A module that runs its
     tests against both stores overrides this with `backends`."""
     return None
+
+
+@pytest.fixture(autouse=True)
+def _configs_name_the_test_store(store_url: str | None) -> Iterator[None]:
+    _TEST_STORE[0] = store_url
+    yield
+    _TEST_STORE[0] = None
 
 
 def backends(request: pytest.FixtureRequest) -> str | None:
@@ -198,6 +217,6 @@ def listing(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def site(tmp_path: Path, listing: Path, store_url: str | None) -> Iterator[Site]:
+def site(tmp_path: Path, listing: Path) -> Iterator[Site]:
     """A site whose one source is the private copy of the sample listing."""
-    yield Site(tmp_path, write_config(tmp_path, [bulletin_source(listing)], store_url=store_url))
+    yield Site(tmp_path, write_config(tmp_path, [bulletin_source(listing)]))

@@ -16,9 +16,11 @@ from herald.render.feeds import FeedSpec
 from herald.render.html import words
 from herald.render.view import Paging, feed_view
 from herald.store import FeedQuery
-from herald.store.sqlite import SQLiteStore
 
-from .conftest import NOW, Site, bulletin_source, numbered_listing, write_config
+from .conftest import NOW, Site, backends, bulletin_source, numbered_listing, write_config
+
+# Every test here runs against both stores.
+store_url = pytest.fixture(params=["sqlite", "postgresql"])(backends)
 
 A = "{http://www.w3.org/2005/Atom}"
 FH = "{http://purl.org/syndication/history/1.0}"
@@ -143,6 +145,15 @@ def test_a_lost_page_is_restored_and_a_new_title_reaches_every_page(tmp_path: Pa
     assert b"<title>Bulletins</title>" in page.read_bytes()
 
 
+def copy_store(site: Site, into: Site) -> None:
+    """Give `into` the store of `site`: a copy of its SQLite file; a PostgreSQL database
+    the two configurations name already."""
+    database = site.folder / "var" / "herald.sqlite"
+    if database.exists():
+        (into.folder / "var").mkdir(exist_ok=True)
+        shutil.copy(database, into.folder / "var" / "herald.sqlite")
+
+
 def test_incremental_publishing_equals_a_full_publish_byte_for_byte(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,10 +169,8 @@ def test_incremental_publishing_equals_a_full_publish_byte_for_byte(
 
     fresh_folder = tmp_path / "fresh"
     fresh_folder.mkdir()
-    shutil.copy(growing.folder / "var" / "herald.sqlite", tmp_path / "copy.sqlite")
     fresh, _ = make_site(fresh_folder, 1)
-    (fresh_folder / "var").mkdir()
-    shutil.copy(tmp_path / "copy.sqlite", fresh_folder / "var" / "herald.sqlite")
+    copy_store(growing, fresh)
     monkeypatch.setattr(documents, "KEPT_ENTRIES", 7)
     pipeline = fresh.pipeline()
     try:
@@ -179,7 +188,7 @@ def test_incremental_publishing_equals_a_full_publish_byte_for_byte(
 def test_an_archive_page_from_kept_entries_is_the_page_rendered_whole(tmp_path: Path) -> None:
     site, _ = make_site(tmp_path, 250)
     site.run_once()
-    store = SQLiteStore(site.folder / "var" / "herald.sqlite")
+    store = site.store()
     try:
         first_hundred = store.revisions(FeedQuery())[:100]
         rows = store.entry_rows(FeedQuery(), first_hundred[0][0], first_hundred[-1][0])
@@ -243,9 +252,9 @@ def test_a_publish_reads_only_the_feeds_that_changed(tmp_path: Path) -> None:
     assert read[("rounds", None)] == 0 and read[(None, None)] == 0
     # ... and what it left is what a publish of everything from the same store writes.
     fresh_folder = tmp_path / "fresh"
-    (fresh_folder / "var").mkdir(parents=True)
-    shutil.copy(site.folder / "var" / "herald.sqlite", fresh_folder / "var" / "herald.sqlite")
+    fresh_folder.mkdir()
     fresh = Site(fresh_folder, write_config(fresh_folder, sources))
+    copy_store(site, fresh)
     pipeline = fresh.pipeline()
     try:
         pipeline.publish()

@@ -15,9 +15,12 @@ from herald.app import load, reader_for
 from herald.filtering import FilteredFeeds, FilterError, Vocabulary, parse_filter
 from herald.serve import create_app
 
-from .conftest import ROOT, SAMPLE, Site, bulletin_source, numbered_listing, write_config
+from .conftest import ROOT, SAMPLE, Site, backends, bulletin_source, numbered_listing, write_config
 from .servers import running
 from .test_feed_validity import A, atom_problems
+
+# Every test here runs against both stores.
+store_url = pytest.fixture(params=["sqlite", "postgresql"])(backends)
 
 BASE = "http://feeds.example.test/"
 KNOWN = Vocabulary(

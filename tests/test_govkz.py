@@ -18,15 +18,17 @@ from lxml import etree
 from herald.cli import cli
 from herald.models import TaggedArticle
 from herald.store import FeedQuery
-from herald.store.sqlite import SQLiteStore
 from herald.update import Outcome
 
-from .conftest import NOW, Site, write_config
+from .conftest import NOW, Site, backends, write_config
 from .portal import Portal
 from .servers import running
 from .test_feed_validity import atom_problems
 from .test_sources import FAST, stored
 from .translation_servers import translation_services
+
+# Every test here runs against both stores.
+store_url = pytest.fixture(params=["sqlite", "postgresql"])(backends)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
@@ -70,7 +72,7 @@ def by_title(site: Site) -> dict[str, TaggedArticle]:
 
 def in_language(site: Site, language: str) -> dict[str, TaggedArticle]:
     """The source's articles written in one language."""
-    store = SQLiteStore(site.folder / "var" / "herald.sqlite")
+    store = site.store()
     try:
         query = FeedQuery(source_id="mfa-live", language=language, machine=False)
         return {t.article.title: t for t in store.articles(query, 100)}
@@ -128,7 +130,7 @@ def test_newer_portal_tokens_from_chromium_three_languages_refresh(
     brazil = found["Foreign Minister Receives the Ambassador of Brazil"].article
     assert f'<img src="{url}/uploads/news/7103.jpg"' in brazil.content_html
     assert brazil.has_images
-    store = SQLiteStore(site.folder / "var" / "herald.sqlite")
+    store = site.store()
     try:
         session = store.session("mfa-live")
     finally:

@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from herald.models import Article, TaggedArticle
 from herald.store import FeedQuery
 from herald.update import Outcome
 
-from .conftest import NOW, ROOT, SAMPLE, Site, bulletin_source, write_config
+from .conftest import NOW, ROOT, SAMPLE, Site, backends, bulletin_source, write_config
 from .golden import article_summary, check_golden
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+# Every test here runs against both stores.
+store_url = pytest.fixture(params=["sqlite", "postgresql"])(backends)
 
 EXPECTED_SAMPLE = [
     (
@@ -231,7 +235,10 @@ def test_ids_survive_a_new_base_url(tmp_path: Path, listing: Path) -> None:
     two = Site(
         tmp_path / "b",
         write_config(
-            _mkdir(tmp_path / "b"), [bulletin_source(listing)], base_url="https://news.example/"
+            _mkdir(tmp_path / "b"),
+            [bulletin_source(listing)],
+            base_url="https://news.example/",
+            store_url=None,  # the other store, when the test's is PostgreSQL
         ),
     )
     one.run_once()

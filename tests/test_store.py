@@ -4,18 +4,18 @@ about one store's own file or server runs against both SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from herald.errors import StoreError
-from herald.store.sql import SQLStore
 from herald.models import Article, Evidence, Tag, TaggedArticle
 from herald.store import FeedQuery
 from herald.store.schema import MIGRATIONS
+from herald.store.sql import SQLStore
 from herald.store.sqlite import SQLiteStore
 from herald.update import Outcome, decide
 

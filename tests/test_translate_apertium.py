@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from .conftest import NOW, SAMPLE, Site, bulletin_source, installed, write_config
+from .conftest import NOW, SAMPLE, Site, backends, bulletin_source, installed, write_config
+
+# Every test here runs against both stores.
+store_url = pytest.fixture(params=["sqlite", "postgresql"])(backends)
 
 A = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

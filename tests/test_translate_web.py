@@ -16,9 +16,12 @@ from herald.cli import cli
 from herald.errors import ConfigError
 from herald.translate.glossary import Glossary
 
-from .conftest import NOW, SAMPLE, Site, bulletin_source, toml_value, write_config
+from .conftest import NOW, SAMPLE, Site, backends, bulletin_source, toml_value, write_config
 from .servers import running
 from .translation_servers import Behaviour, fake_translate, translation_services
+
+# Every test here runs against both stores.
+store_url = pytest.fixture(params=["sqlite", "postgresql"])(backends)
 
 A = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

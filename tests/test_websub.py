@@ -15,8 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .conftest import NOW, SAMPLE, Site, bulletin_source, write_config
+from .conftest import NOW, SAMPLE, Site, backends, bulletin_source, write_config
 from .servers import running
+
+# Every test here runs against both stores.
+store_url = pytest.fixture(params=["sqlite", "postgresql"])(backends)
 
 BASE = "http://feeds.example.test/"
 

@@ -49,6 +49,7 @@ class PostgresStore(SQLStore):
     ) -> None:
         self._url = url
         self._local = threading.local()
+        self.total_changes = 0  # rows changed through this store since it opened
         self._fold: str
         if shared is not None:  # another view on the same pool, for another thread
             self._pool: ConnectionPool[Any] = shared._pool
@@ -154,13 +155,17 @@ class PostgresStore(SQLStore):
     def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self._connection() as connection:
             # Without parameters, a migration's several statements go as one.
-            return connection.execute(_dialect(sql), params or None).rowcount
+            count = connection.execute(_dialect(sql), params or None).rowcount
+        self.total_changes += max(count, 0)
+        return count
 
     def _runmany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
         if rows:
             with self._connection() as connection:
-                connection.cursor().executemany(_dialect(sql), rows)
+                cursor = connection.cursor()
+                cursor.executemany(_dialect(sql), rows)
+                self.total_changes += max(cursor.rowcount, 0)
 
     def _contains(self, expression: str, text: str) -> tuple[str, str]:
         return f"strpos(lower(({expression}) COLLATE {self._fold}), ?) > 0", text.lower()
