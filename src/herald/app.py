@@ -92,16 +92,21 @@ def check_folders(settings: Settings) -> None:
 def open_pipeline(loaded: Loaded, store: Store | None = None) -> Pipeline:
     """A pipeline over the configured store and output directory; or over `store`, making
     no folder (`herald preview` writes nothing)."""
+    from herald.store.postgres import PostgresStore
+
     settings = loaded.settings
     if store is None:
         check_folders(settings)
+        store = open_store(settings, loaded.store_password)
+    # Workers that share a store take turns at each host through it.
+    turns = store.shared().host_turn if isinstance(store, PostgresStore) else None
+    user_agent = f"Herald/{__version__} (+{settings.site.base_url})"
     return Pipeline(
         settings,
-        store if store is not None else open_store(settings, loaded.store_password),
+        store,
         loaded.classifier,
         DefaultFetcher(
-            HttpFetcher(settings.fetch, f"Herald/{__version__} (+{settings.site.base_url})"),
-            settings.fetch.max_file_bytes,
+            HttpFetcher(settings.fetch, user_agent, turns), settings.fetch.max_file_bytes
         ),
         DirectoryPublisher(settings.paths.output),
         loaded.translator,

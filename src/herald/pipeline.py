@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from herald import __version__
 from herald.classify import Classifier
@@ -29,6 +30,7 @@ from herald.translate.stage import TranslationReport, translate_missing
 from herald.translate.texts import Translator
 from herald.update import Outcome, decide
 from herald.websub import WebSubNotifier, is_feed
+from herald.workers import worker_id
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,10 @@ def describe_failure(exc: Exception) -> str:
         return str(exc)
     log.debug("unexpected failure", exc_info=exc)
     return f"unexpected {type(exc).__name__}: {exc} (run with -v for the traceback)"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _fingerprint(*parts: str | bytes) -> str:
@@ -68,11 +74,17 @@ class SourceReport:
 
 @dataclass
 class PublishReport:
-    """Which files a publish wrote and removed, and how many documents it rendered."""
+    """Which files a publish wrote and removed, and how many documents it rendered;
+    `deferred` when another worker was publishing, so this one did not."""
 
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rendered: int = 0
+    deferred: bool = False
+
+
+PUBLISHER = "publish"  # the lease the publishing worker holds
+RENEW_EVERY = 200  # documents between two renewals of the publisher's lease
 
 
 class Pipeline:
@@ -97,6 +109,7 @@ class Pipeline:
         self.translator = translator
         self.notifier = notifier
         self.browser = browser
+        self.worker = worker_id()
         self._rules = _fingerprint(
             __version__,
             settings.site.home_country,
@@ -114,14 +127,15 @@ class Pipeline:
         """Update every source, translate what is new, then publish the feeds."""
         reports = [self.update_source(source, now) for source in self.settings.sources]
         self.translate(now)
-        self.publish()
+        self.publish(wait=True)
         return reports
 
     def translate(self, now: datetime) -> list[TranslationReport]:
         """Translate what is not translated yet, within the cap; nothing when not configured."""
         if self.translator is None:
             return []
-        reports = translate_missing(self.store, self.translator, now)
+        lease = self.settings.schedule.lease
+        reports = translate_missing(self.store, self.translator, now, self.worker, lease)
         translate_labels(self.store, self.translator, self.classifier.topic_rules, now)
         return reports
 
@@ -240,7 +254,26 @@ class Pipeline:
         self.store.record_fetch(source.id, now, error)
         return SourceReport(source.id, error=error)
 
-    def publish(self) -> PublishReport:
+    def publish(self, *, wait: bool = False) -> PublishReport:
+        """Publish under the publisher's lease, which one worker at a time holds: when
+        another has it, return a deferred report, or with `wait` wait for it (at most one
+        lease's time, after which a dead publisher's lease has expired)."""
+        lease = self.settings.schedule.lease
+        deadline = time.monotonic() + lease.total_seconds() + 1
+        while not self.store.take_lease(PUBLISHER, self.worker, _now(), lease):
+            if not wait or time.monotonic() > deadline:
+                log.info("another worker is publishing; this one leaves it to a later turn")
+                return PublishReport(deferred=True)
+            time.sleep(0.5)
+        try:
+            return self._publish()
+        finally:
+            try:
+                self.store.release(PUBLISHER, self.worker)
+            except Exception as exc:  # what stopped the publish says more than this
+                log.warning("the publisher's lease is left to expire: %s", exc)
+
+    def _publish(self) -> PublishReport:
         """Render every document whose inputs changed and write the ones whose bytes did.
 
         When nothing was stored since the last publish and the settings and rules are the
@@ -266,9 +299,12 @@ class Pipeline:
             self._announce([])
             return report
         paths = []
-        for document in documents(
-            self.settings, self.store, topics, self.translator, self.publisher, labels
+        lease = self.settings.schedule.lease
+        for count, document in enumerate(
+            documents(self.settings, self.store, topics, self.translator, self.publisher, labels)
         ):
+            if count % RENEW_EVERY == RENEW_EVERY - 1:  # a long publish keeps its lease
+                self.store.take_lease(PUBLISHER, self.worker, _now(), lease)
             if document.listed:
                 paths.append(document.path)
             mark = document.fingerprint

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from herald.collect import Collected, collect
@@ -67,76 +68,141 @@ class SchedulerLock:
 
 
 class Service:
-    """Runs every source on its interval and publishes after each update."""
+    """Reads the sources that are due, each under a lease in the store, so that several
+    workers (processes, machines) sharing a store read each source once per interval.
 
-    def __init__(self, pipeline: Pipeline, open_reader: Callable[[], Store]) -> None:
+    One job polls: it renews this worker's leases, takes the due sources it has threads
+    for, and hands each to a thread. Reading runs in parallel, each reader on its own
+    connection; storing and publishing take turns (and publishing across workers takes
+    the publisher's lease).
+    """
+
+    def __init__(self, pipeline: Pipeline, open_store: Callable[[], Store]) -> None:
         self.pipeline = pipeline
-        self._open_reader = open_reader
+        self.worker = pipeline.worker
+        self._open_store = open_store
+        self._plan = pipeline.settings.schedule
+        self._sources = {s.id: s for s in pipeline.settings.sources}
+        self._coordinator = open_store()  # the polling job's own connection
         self._write = threading.Lock()
+        self._guard = threading.Lock()
+        self._running: set[str] = set()
+        self._publish_owed = False
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
+            executors={"default": ThreadPoolExecutor(self._plan.threads + 1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
 
     def start(self) -> None:
-        """Add one job per source, each running once right away, and start."""
-        for source in self.pipeline.settings.sources:
-            seconds = int(source.every.total_seconds())
-            self._scheduler.add_job(
-                self.run_source,
-                "interval",
-                args=[source],
-                id=source.id,
-                name=f"update {source.id}",
-                seconds=seconds,
-                jitter=max(1, min(seconds // 10, 300)),
-                next_run_time=datetime.now(UTC),
-            )
+        """Poll now and then every [schedule] poll."""
+        self._scheduler.add_job(
+            self.poll,
+            "interval",
+            id="poll",
+            name="take due sources",
+            seconds=self._plan.poll.total_seconds(),
+            next_run_time=datetime.now(UTC),
+        )
         self._scheduler.start()
 
-    def run_source(self, source: SourceSettings) -> None:
-        """Fetch, store and publish for one source; never lets an error kill the job."""
+    def poll(self) -> None:
+        """Renew this worker's leases, take the due sources it has threads for, and publish
+        what another worker's lease kept it from publishing."""
         try:
-            # Reading a source takes as long as its servers do, so it runs in parallel,
-            # on its own connection to the store; storing and publishing take turns.
-            reader = self._open_reader()
-            try:
-                found: Collected | str = collect(
-                    source,
-                    self.pipeline.fetcher,
-                    reader,
-                    self.pipeline.browser,
-                    now_utc(),
-                    self.pipeline.reading(source),
+            now = now_utc()
+            self._coordinator.renew(self.worker, now, self._plan.lease)
+            with self._guard:
+                idle = [i for i in self._sources if i not in self._running]
+                free = self._plan.threads - len(self._running)
+            taken = (
+                self._coordinator.claim_sources(
+                    idle, self.worker, now, self._plan.lease, max(free, 0)
                 )
-            except Exception as exc:  # the boundary around one source
-                found = describe_failure(exc)
+                if free > 0
+                else []
+            )
+            for source_id in taken:
+                with self._guard:
+                    self._running.add(source_id)
+                self._scheduler.add_job(
+                    self.run_source,
+                    args=[self._sources[source_id], now],
+                    name=f"update {source_id}",
+                )
+            if self._publish_owed and not taken:
+                self._scheduler.add_job(self._publish_owed_job, id="publish", name="publish")
+        except Exception:
+            log.exception("polling for due sources failed; trying again at the next poll")
+
+    def run_source(self, source: SourceSettings, taken: datetime | None = None) -> None:
+        """Fetch, store and publish for one source; never lets an error kill the job. A
+        source taken under a lease is due again one interval after it was taken."""
+        try:
+            reader = self._open_store()
+            try:
+                self._update(source, reader)
             finally:
+                if taken is not None:
+                    reader.finish_source(source.id, self.worker, taken + source.every)
                 reader.close()
-            with self._write:
-                if not isinstance(found, str):
-                    try:
-                        self.pipeline.apply(source, found, now_utc())
-                    except Exception as exc:  # the boundary around one source
-                        found = describe_failure(exc)
-                if isinstance(found, str):
-                    self.pipeline.record_failure(source, found, now_utc())
-                self.pipeline.translate(now_utc())
-                self.pipeline.publish()
         except Exception:
             log.exception('update of source "%s" failed', source.id)
+        finally:
+            with self._guard:
+                self._running.discard(source.id)
+
+    def _update(self, source: SourceSettings, reader: Store) -> None:
+        # Reading a source takes as long as its servers do, so it runs in parallel, on
+        # its own connection to the store; storing and publishing take turns.
+        try:
+            found: Collected | str = collect(
+                source,
+                self.pipeline.fetcher,
+                reader,
+                self.pipeline.browser,
+                now_utc(),
+                self.pipeline.reading(source),
+            )
+        except Exception as exc:  # the boundary around one source
+            found = describe_failure(exc)
+        with self._write:
+            if not isinstance(found, str):
+                try:
+                    self.pipeline.apply(source, found, now_utc())
+                except Exception as exc:  # the boundary around one source
+                    found = describe_failure(exc)
+            if isinstance(found, str):
+                self.pipeline.record_failure(source, found, now_utc())
+            self.pipeline.translate(now_utc())
+            self._publish()
+
+    def _publish(self) -> None:
+        """Publish, or note that another worker's lease kept this one from it."""
+        self._publish_owed = self.pipeline.publish().deferred
+
+    def _publish_owed_job(self) -> None:
+        try:
+            with self._write:
+                self._publish()
+        except Exception:
+            log.exception("publishing failed")
 
     def stop(self) -> None:
         """Stop scheduling, letting a running update finish its writes."""
         self._scheduler.shutdown(wait=True)
+        self._coordinator.close()
 
 
 def run_service(
     pipeline: Pipeline, open_reader: Callable[[], Store], *, serve: bool, host: str, port: int
 ) -> int:
     """Run until SIGINT or SIGTERM, then finish the current write and return 0."""
+    # Workers on one SQLite file would share a machine's disk anyway: one is enough, and
+    # the lock says so. Workers on PostgreSQL share the sources through leases.
     lock = SchedulerLock(pipeline.settings.paths.database)
-    lock.acquire()
+    if pipeline.settings.store.url is None:
+        lock.acquire()
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

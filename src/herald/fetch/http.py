@@ -11,7 +11,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -43,11 +43,18 @@ class _RetryableError(Exception):
         self.wait = wait
 
 
-class HostGate:
-    """One request at a time per host, and a minimum pause between two to the same host."""
+# Given a host, the time now and the pause, when (seconds since the epoch) a request may
+# start: the store's turns, shared by every worker.
+Turns = Callable[[str, float, float], float]
 
-    def __init__(self, delay: float) -> None:
+
+class HostGate:
+    """One request at a time per host, and a minimum pause between two to the same host;
+    with `turns`, also between requests of other workers (their starts are that far apart)."""
+
+    def __init__(self, delay: float, turns: Turns | None = None) -> None:
         self._delay = delay
+        self._turns = turns
         self._locks: dict[str, threading.Lock] = {}
         self._last: dict[str, float] = {}
         self._guard = threading.Lock()
@@ -59,6 +66,8 @@ class HostGate:
             lock = self._locks.setdefault(host, threading.Lock())
         with lock:
             rest = self._last.get(host, -1e9) + self._delay - time.monotonic()
+            if self._turns is not None and self._delay > 0:
+                rest = max(rest, self._turns(host, time.time(), self._delay) - time.time())
             if rest > 0:
                 time.sleep(rest)
             try:
@@ -70,10 +79,12 @@ class HostGate:
 class HttpFetcher:
     """GETs a URL politely and patiently."""
 
-    def __init__(self, settings: FetchSettings, user_agent: str) -> None:
+    def __init__(
+        self, settings: FetchSettings, user_agent: str, turns: Turns | None = None
+    ) -> None:
         self._settings = settings
         self._user_agent = user_agent
-        self._gate = HostGate(settings.host_delay)
+        self._gate = HostGate(settings.host_delay, turns)
 
     def fetch(
         self,

@@ -1,15 +1,16 @@
 """The store keeps every article ever seen, its tags, and fetch state per source.
 
-Herald talks to it through the small `Store` protocol, so a PostgreSQL backend is an
-addition next to SQLiteStore, not a rewrite.
+Herald talks to it through the small `Store` protocol: SQLiteStore (one machine) and
+PostgresStore (workers on several machines) implement it, with the same queries
+(store/sql.py); coordination between workers is part of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from herald.models import Session, TaggedArticle, Validators
@@ -183,6 +184,45 @@ class Store(Protocol):
 
     def fetch_states(self) -> Iterator[FetchState]:
         """Fetch state of every source ever read."""
+
+    # Coordination between workers that share a store: leases expire unless renewed, so
+    # a worker that dies leaves its sources (and the publisher's lease) to another.
+
+    def claim_translations(
+        self,
+        target: str,
+        engine: str,
+        keys: Iterable[tuple[str, str]],
+        holder: str,
+        now: datetime,
+        ttl: timedelta,
+    ) -> set[tuple[str, str]]:
+        """Of these (text hash, field) keys, the ones this holder may send to the engine:
+        not translated yet, and not being translated by another holder."""
+
+    def claim_sources(
+        self, ids: Sequence[str], holder: str, now: datetime, ttl: timedelta, limit: int
+    ) -> list[str]:
+        """Take the lease of up to `limit` of these sources that are due and that no other
+        holder is reading."""
+
+    def finish_source(self, source_id: str, holder: str, due: datetime) -> None:
+        """A reading is done: the source is next due at `due`, and its lease ends."""
+
+    def take_lease(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Take (or keep) the lease called `name` unless another holder has it."""
+
+    def release(self, name: str, holder: str) -> None:
+        """Give a lease up, if this holder has it."""
+
+    def renew(self, holder: str, now: datetime, ttl: timedelta) -> int:
+        """Extend every lease and claim this holder has by `ttl` from now; how many."""
+
+    def leases(self) -> dict[str, tuple[str, float]]:
+        """Every lease: its holder and when it expires (seconds since the epoch)."""
+
+    def host_turn(self, host: str, now: float, delay: float) -> float:
+        """When (seconds since the epoch) this caller may send its request to `host`."""
 
     def close(self) -> None:
         """Release the connection."""

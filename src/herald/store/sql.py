@@ -18,6 +18,7 @@ from typing import Any
 from herald.models import Article, Evidence, Session, Tag, TaggedArticle, Validators
 from herald.normalize.identity import Known
 from herald.store import EVERYTHING, EntryRow, FeedQuery, FetchState, Selection
+from herald.workers import is_gone
 
 Row = Mapping[str, Any]
 CHUNK = 500  # ids per IN (...) list
@@ -587,6 +588,7 @@ class SQLStore:
         moment = now.timestamp()
         claimed: list[str] = []
         with self.transaction():
+            self._forget_gone()
             for chunk in _chunks(list(ids)):
                 if len(claimed) >= limit:
                     break
@@ -619,8 +621,16 @@ class SQLStore:
         """Take (or keep) the lease called `name` unless another holder has it; it lasts
         `ttl` unless renewed."""
         with self.transaction():
+            self._forget_gone()
             moment = now.timestamp()
             return self._take(name, holder, moment + ttl.total_seconds(), moment)
+
+    def _forget_gone(self) -> None:
+        """End the leases and claims of workers known to have ended (on this machine)."""
+        holders = {h for (h,) in self._tuples("SELECT DISTINCT holder FROM leases")}
+        for holder in sorted(h for h in holders if is_gone(h)):
+            self._run("DELETE FROM leases WHERE holder = ?", [holder])
+            self._run("DELETE FROM translation_claims WHERE holder = ?", [holder])
 
     def _take(self, name: str, holder: str, expires: float, moment: float) -> bool:
         return bool(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from herald.errors import TranslationError
 from herald.store import FeedQuery, Store
@@ -39,13 +39,15 @@ class _Job:
 
 
 def translate_missing(
-    store: Store, translator: Translator, now: datetime
+    store: Store, translator: Translator, now: datetime, holder: str, lease: timedelta
 ) -> list[TranslationReport]:
     """Translate, newest article first, every field not yet translated, within the cap.
 
     An engine that fails stops this run's translating for that language; the entries are
     published untranslated and tried again next run. When nothing was stored since a pass
-    that left nothing to translate, there is nothing to look at.
+    that left nothing to translate, there is nothing to look at. A text another worker
+    (another `holder`) is translating is left to it: its translation arrives in the
+    shared store, and the next run finds it there.
     """
     # Under a key of everything that decides what is sent: a change of it looks again.
     settled = sorted(
@@ -97,8 +99,16 @@ def translate_missing(
                     chunk.append(queue.pop(0))
                 if not chunk:
                     break  # the cap is reached: the rest waits for the next run
+                # What another worker is translating is left to it.
+                claimed = store.claim_translations(
+                    target, name, [(j.key, j.field) for j in chunk], holder, now, lease
+                )
+                report.left_for_later += sum((j.key, j.field) not in claimed for j in chunk)
+                chunk = [j for j in chunk if (j.key, j.field) in claimed]
+                size = sum(len(j.sent) for j in chunk)
                 try:
-                    _send(store, translator, chunk, language, target, now, report)
+                    if chunk:
+                        _send(store, translator, chunk, language, target, now, report)
                 except TranslationError as exc:
                     report.error = str(exc)
                     log.warning("translation to %s stopped for this run: %s", target, exc)
