@@ -3,7 +3,11 @@ about one store's own file or server runs against both SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import socket
 import sqlite3
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -128,3 +132,126 @@ def test_fetch_state_counts_failures_and_keeps_last_success(store: SQLStore) -> 
     store.record_fetch("s", WHEN + timedelta(hours=3), None)
     (state,) = store.fetch_states()
     assert (state.failures, state.last_error) == (0, None)
+
+
+def another(store: SQLStore, tmp_path: Path) -> SQLStore:
+    """A second connection to the same store, as another worker would have."""
+    if isinstance(store, SQLiteStore):
+        return SQLiteStore(tmp_path / "h.sqlite")
+    from herald.store.postgres import PostgresStore
+
+    assert isinstance(store, PostgresStore)
+    return PostgresStore(store._url)
+
+
+LEASE = timedelta(seconds=30)
+A, B = "host-a:1:aa", "host-b:2:bb"  # two workers on other machines: never known gone
+
+
+def test_a_due_source_is_taken_by_one_worker_until_it_is_done_or_its_lease_expires(
+    store: SQLStore, tmp_path: Path
+) -> None:
+    other = another(store, tmp_path)
+    try:
+        assert store.claim_sources(["s1", "s2", "s3"], A, WHEN, LEASE, 2) == ["s1", "s2"]
+        assert other.claim_sources(["s1", "s2", "s3"], B, WHEN, LEASE, 5) == ["s3"]
+        assert other.claim_sources(["s1", "s2", "s3"], B, WHEN, LEASE, 5) == []
+        # Done: due again one interval later, and not before.
+        store.finish_source("s1", A, WHEN + timedelta(minutes=30))
+        later = WHEN + timedelta(minutes=29)
+        assert other.claim_sources(["s1"], B, later, LEASE, 5) == []
+        assert other.claim_sources(["s1"], B, later + timedelta(minutes=1), LEASE, 5) == ["s1"]
+        # A's lease on s2 is renewed while A lives; once it expires, B takes s2 over.
+        assert store.renew(A, WHEN + timedelta(seconds=20), LEASE) == 1
+        assert other.claim_sources(["s2"], B, WHEN + timedelta(seconds=40), LEASE, 5) == []
+        assert other.claim_sources(["s2"], B, WHEN + timedelta(seconds=51), LEASE, 5) == ["s2"]
+        assert other.leases()["source:s2"][0] == B
+    finally:
+        other.close()
+
+
+def test_the_leases_of_a_worker_whose_process_ended_are_free_at_once(
+    store: SQLStore, tmp_path: Path
+) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    gone = f"{socket.gethostname()}:{dead.pid}:00"
+    assert store.claim_sources(["s1"], gone, WHEN, LEASE, 1) == ["s1"]
+    assert store.take_lease("publish", gone, WHEN, LEASE)
+    assert store.claim_sources(["s1"], A, WHEN, LEASE, 1) == ["s1"]
+    assert store.take_lease("publish", A, WHEN, LEASE)
+    assert {holder for holder, _ in store.leases().values()} == {A}
+
+
+def test_one_publisher_at_a_time(store: SQLStore, tmp_path: Path) -> None:
+    other = another(store, tmp_path)
+    try:
+        assert store.take_lease("publish", A, WHEN, LEASE)
+        assert store.take_lease("publish", A, WHEN + timedelta(seconds=20), LEASE)  # kept
+        assert not other.take_lease("publish", B, WHEN + timedelta(seconds=40), LEASE)
+        assert other.take_lease("publish", B, WHEN + timedelta(seconds=51), LEASE)  # expired
+        assert not store.take_lease("publish", A, WHEN + timedelta(seconds=52), LEASE)
+        store.release("publish", A)  # not A's any more: nothing happens
+        assert other.leases()["publish"][0] == B
+        other.release("publish", B)
+        assert store.take_lease("publish", A, WHEN + timedelta(seconds=53), LEASE)
+    finally:
+        other.close()
+
+
+def test_a_text_is_sent_to_the_engine_by_one_worker(store: SQLStore, tmp_path: Path) -> None:
+    other = another(store, tmp_path)
+    keys = [("h1", "title"), ("h2", "title")]
+    try:
+        assert store.claim_translations("es", "apertium", keys, A, WHEN, LEASE) == set(keys)
+        assert other.claim_translations("es", "apertium", keys, B, WHEN, LEASE) == set()
+        store.save_translations("es", "apertium", [("h1", "title", "uno")], [], WHEN)
+        later = WHEN + timedelta(seconds=31)  # A's claim on h2 expired; h1 is translated
+        assert other.claim_translations("es", "apertium", keys, B, later, LEASE) == {keys[1]}
+        assert other.translations("es", "apertium", keys) == {keys[0]: "uno"}
+    finally:
+        other.close()
+
+
+def test_turns_at_a_host_are_spaced_across_workers(store: SQLStore, tmp_path: Path) -> None:
+    stores = [store, another(store, tmp_path)]
+    turns: list[float] = []
+    guard = threading.Lock()
+
+    def ask(which: SQLStore) -> None:
+        for _ in range(5):
+            turn = which.host_turn("portal.example", 1000.0, 0.5)
+            with guard:
+                turns.append(turn)
+
+    try:
+        threads = [threading.Thread(target=ask, args=[s]) for s in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        stores[1].close()
+    assert sorted(turns) == [1000.0 + 0.5 * n for n in range(10)]
+    assert store.host_turn("portal.example", 2000.0, 0.5) == 2000.0  # rested long since
+
+
+def test_writers_in_parallel_keep_arrival_numbers_and_generations_whole(
+    store: SQLStore, tmp_path: Path
+) -> None:
+    stores = [store, another(store, tmp_path)]
+
+    def write(which: SQLStore, offset: int) -> None:
+        for n in range(25):
+            which.put(TaggedArticle(article(f"urn:uuid:{offset + n}"), TAGS), WHEN)
+
+    try:
+        threads = [threading.Thread(target=write, args=[s, 100 * i]) for i, s in enumerate(stores)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        stores[1].close()
+    assert [seq for seq, _ in store.revisions(FeedQuery())] == list(range(1, 51))
+    assert store.generation() == 50

@@ -202,6 +202,37 @@ def backup(config_path: Path, target: Path) -> None:
 
 @cli.command()
 @config_option
+@click.option(
+    "--to",
+    "url",
+    required=True,
+    help="The empty PostgreSQL database, e.g. postgresql://herald@db.example.org/herald.",
+)
+def migrate(config_path: Path, url: str) -> None:
+    """Copy the SQLite store ([paths] database) into an empty PostgreSQL database.
+
+    Everything goes over: articles, tags, translations, fetch state, HTTP validators,
+    sessions. The password comes from [store] password_env, or libpq's PGPASSWORD or
+    ~/.pgpass. Then set [store] url to the same URL; Herald publishes the same feeds.
+    """
+    settings = _settings(config_path)
+    from herald.store.migrate import copy_to_postgres
+    from herald.store.postgres import redacted
+
+    try:
+        password = _or_exit(partial(store_password, settings, os.environ))
+        counts = copy_to_postgres(settings.paths.database, url, password)
+    except HeraldError as exc:
+        click.echo(f"herald: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"copied {settings.paths.database} into {redacted(url)}:")
+    for table, count in counts.items():
+        click.echo(f"  {table:<15} {count:>9,} rows")
+    click.echo(f'Now set [store] url = "{redacted(url)}" in {settings.config_path}.')
+
+
+@cli.command()
+@config_option
 def sources(config_path: Path) -> None:
     """List the configured sources with their health: last success, failures, last error."""
     settings = _settings(config_path)

@@ -129,5 +129,4 @@ TABLES: tuple[str, ...] = (
     "meta",
     "feed_changes",
     "schedule",
-    "hosts",
 )

@@ -66,15 +66,16 @@ class PostgresStore(SQLStore):
         extra: dict[str, Any] = {"autocommit": True}
         if password is not None:
             extra["password"] = password
-        try:
-            self._pool = ConnectionPool(
-                url, min_size=1, max_size=size, kwargs=extra, open=False, timeout=30
-            )
-            self._pool.open(wait=True, timeout=30)
-        except (psycopg.Error, Exception) as exc:
+        try:  # one connection first: its error says why, where a pool would only wait
+            psycopg.connect(url, **extra).close()
+        except psycopg.Error as exc:
             raise StoreError(
                 f"{redacted(url)}: cannot connect to PostgreSQL: {_reason(exc)}"
             ) from None
+        self._pool = ConnectionPool(
+            url, min_size=1, max_size=size, kwargs=extra, open=False, timeout=30
+        )
+        self._pool.open(wait=True, timeout=30)
         self._owner = True
         try:
             self._migrate()
@@ -170,11 +171,18 @@ class PostgresStore(SQLStore):
     def _contains(self, expression: str, text: str) -> tuple[str, str]:
         return f"strpos(lower(({expression}) COLLATE {self._fold}), ?) > 0", text.lower()
 
-    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-        """Write rows into a table with COPY, in the current transaction; how many."""
+    def is_empty(self) -> bool:
+        """Whether nothing was ever stored here (a database `herald migrate` may fill)."""
+        return self.generation() == 0 and not self._tuples(
+            "SELECT 1 FROM articles UNION ALL SELECT 1 FROM fetch_state LIMIT 1"
+        )
+
+    def load_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Make a table hold these rows (with COPY), in the current transaction; how many."""
         count = 0
         with self._connection() as connection:
             cursor = connection.cursor()
+            cursor.execute(f"DELETE FROM {table}")
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
