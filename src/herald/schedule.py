@@ -110,7 +110,7 @@ class Service:
         """Renew this worker's leases, take the due sources it has threads for, and publish
         what another worker's lease kept it from publishing."""
         try:
-            now = now_utc()
+            now = datetime.now(UTC)  # to the microsecond: a source is due an interval later
             self._coordinator.renew(self.worker, now, self._plan.lease)
             with self._guard:
                 idle = [i for i in self._sources if i not in self._running]
@@ -189,9 +189,14 @@ class Service:
             log.exception("publishing failed")
 
     def stop(self) -> None:
-        """Stop scheduling, letting a running update finish its writes."""
+        """Stop scheduling, letting a running update finish its writes; publish what
+        another worker's lease kept this one from publishing."""
         self._scheduler.shutdown(wait=True)
-        self._coordinator.close()
+        try:
+            if self._publish_owed:
+                self.pipeline.publish(wait=True)
+        finally:
+            self._coordinator.close()
 
 
 def run_service(
