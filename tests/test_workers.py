@@ -31,8 +31,8 @@ pytestmark = pytest.mark.slow
 
 SOURCES = 24
 EVERY = 10.0  # seconds, the shortest interval Herald allows
-HOST_DELAY = 0.2  # between two requests' turns at the host; the server sees them give or
-JITTER = 0.1  # take this much, on a busy two-core machine (three workers, server, database)
+HOST_DELAY = 0.3  # between two requests' turns at the host; the server sees them give or
+JITTER = 0.15  # take this much, on a busy two-core machine (three workers, server, database)
 SLOW = 4.0  # seconds the slow source takes to answer
 
 

@@ -50,7 +50,7 @@ Turns = Callable[[str, float, float], float]
 
 class HostGate:
     """One request at a time per host, and a minimum pause between two to the same host;
-    with `turns`, also between requests of other workers (their starts are that far apart)."""
+    with `turns`, also between the requests of all workers (their starts that far apart)."""
 
     def __init__(self, delay: float, turns: Turns | None = None) -> None:
         self._delay = delay
@@ -66,14 +66,20 @@ class HostGate:
             lock = self._locks.setdefault(host, threading.Lock())
         with lock:
             rest = self._last.get(host, -1e9) + self._delay - time.monotonic()
-            if self._turns is not None and self._delay > 0:
-                rest = max(rest, self._turns(host, time.time(), self._delay) - time.time())
             if rest > 0:
                 time.sleep(rest)
             try:
                 yield
             finally:
                 self._last[host] = time.monotonic()
+
+    async def shared_turn(self, host: str) -> None:
+        """Wait for this worker's turn at the host among all workers, right before a
+        request (each retry and redirect takes one too)."""
+        if self._turns is not None and self._delay > 0:
+            rest = self._turns(host, time.time(), self._delay) - time.time()
+            if rest > 0:
+                await asyncio.sleep(rest)
 
 
 class HttpFetcher:
@@ -115,6 +121,7 @@ class HttpFetcher:
         async def keep_to_rule(request: httpx.Request) -> None:
             if rule is not None:  # every hop of a redirect, too
                 rule.check(str(request.url))
+            await self._gate.shared_turn(urlsplit(str(request.url)).netloc)
 
         async with httpx.AsyncClient(
             timeout=timeout,
