@@ -173,3 +173,54 @@ def _iso(moment: float) -> str:
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(int(moment), UTC).isoformat()
+
+
+def test_workers_that_publish_their_own_copies_all_publish_everything(
+    tmp_path: Path, postgres_cluster: Cluster
+) -> None:
+    """Two machines, each with its own output directory: whichever worker reads a
+    source, both copies end up the same."""
+    url = postgres_cluster.create_database()
+    fast = Sources()
+    with running(fast.app()) as fast_url:
+        sources = [
+            bulletin_source(f"{fast_url}/s{n:02d}.txt", f"s{n:02d}", every="1h") for n in range(6)
+        ]
+        extra = '[schedule]\npoll = "1s"\nlease = "3s"\nthreads = 2\n[fetch]\nhost_delay = 0\n'
+        machines = [tmp_path / "a", tmp_path / "b"]
+        workers = []
+        for folder in machines:
+            folder.mkdir()
+            config = write_config(folder, sources, extra=extra, store_url=url)
+            workers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "herald.cli", "schedule", "--config", str(config)],
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
+        try:
+            deadline = time.monotonic() + 60
+            while len(fast.hits) < len(sources):
+                assert time.monotonic() < deadline, "the sources were not read"
+                time.sleep(0.1)
+            time.sleep(4)  # a poll or two: the other worker publishes what it did not read
+        finally:
+            for worker in workers:
+                worker.send_signal(signal.SIGTERM)
+            errors = [w.communicate(timeout=60)[1] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], errors
+    assert len(fast.hits) == len(sources)  # each read once, by one of the two
+    copies = [
+        {
+            str(p.relative_to(folder / "feeds")): p.read_bytes()
+            for p in (folder / "feeds").rglob("*.atom")
+        }
+        for folder in machines
+    ]
+    assert len(copies[0]) > len(sources) and copies[0] == copies[1]
+    for source in sources:
+        feed = etree.fromstring(copies[0][f"sources/{source['id']}.atom"])
+        assert len(feed.findall(f"{A}entry")) == 2

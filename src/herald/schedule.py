@@ -88,6 +88,7 @@ class Service:
         self._guard = threading.Lock()
         self._running: set[str] = set()
         self._publish_owed = False
+        self._published = -1  # the store's generation at this worker's last publish
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(self._plan.threads + 1)},
@@ -108,20 +109,19 @@ class Service:
 
     def poll(self) -> None:
         """Renew this worker's leases, take the due sources it has threads for, and publish
-        what another worker's lease kept it from publishing."""
+        what another worker's lease kept it from publishing, or what other workers
+        stored since this one last published."""
         try:
             now = datetime.now(UTC)  # to the microsecond: a source is due an interval later
             self._coordinator.renew(self.worker, now, self._plan.lease)
             with self._guard:
                 idle = [i for i in self._sources if i not in self._running]
                 free = self._plan.threads - len(self._running)
-            taken = (
-                self._coordinator.claim_sources(
-                    idle, self.worker, now, self._plan.lease, max(free, 0)
+            taken = []
+            if free > 0:
+                taken = self._coordinator.claim_sources(
+                    idle, self.worker, now, self._plan.lease, free
                 )
-                if free > 0
-                else []
-            )
             for source_id in taken:
                 with self._guard:
                     self._running.add(source_id)
@@ -130,7 +130,10 @@ class Service:
                     args=[self._sources[source_id], now],
                     name=f"update {source_id}",
                 )
-            if self._publish_owed and not taken:
+            # Another worker's sources changed the store: this worker's output (its own
+            # copy, on another machine) is published too.
+            behind = self._coordinator.generation() != self._published
+            if (self._publish_owed or behind) and not taken:
                 self._scheduler.add_job(self._publish_owed_job, id="publish", name="publish")
         except Exception:
             log.exception("polling for due sources failed; trying again at the next poll")
@@ -179,7 +182,10 @@ class Service:
 
     def _publish(self) -> None:
         """Publish, or note that another worker's lease kept this one from it."""
+        generation = self.pipeline.store.generation()
         self._publish_owed = self.pipeline.publish().deferred
+        if not self._publish_owed:
+            self._published = generation
 
     def _publish_owed_job(self) -> None:
         try:
