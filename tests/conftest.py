@@ -6,7 +6,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,6 +45,15 @@ def installed(*commands: str, packages: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{commands[0]} is not installed; .ci/run installs it from Debian")
     pytest.skip(f"{commands[0]} is not installed (apt-get install {packages})")
+
+
+def together(*work: Callable[[], None]) -> None:
+    """Run each piece of work in a thread of its own, all at once; wait for them all."""
+    threads = [threading.Thread(target=w) for w in work]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def toml_value(value: Any) -> str:

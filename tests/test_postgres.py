@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from herald.errors import StoreError
 
-from .conftest import NOW, SAMPLE, Site, bulletin_source, installed, write_config
+from .conftest import NOW, SAMPLE, Site, bulletin_source, installed, together, write_config
 from .pg import Cluster
 from .test_cli import herald
 
@@ -35,11 +34,7 @@ def test_postgresql_workers_starting_together_migrate_once(postgres_cluster: Clu
 
     url = postgres_cluster.create_database()
     opened: list[PostgresStore] = []
-    threads = [threading.Thread(target=lambda: opened.append(PostgresStore(url))) for _ in "abc"]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    together(*[lambda: opened.append(PostgresStore(url))] * 3)
     for store in opened:
         store.close()
     assert len(opened) == 3

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from herald.store.sql import SQLStore
 from herald.store.sqlite import SQLiteStore
 from herald.update import Outcome, decide
 
-from .conftest import backends
+from .conftest import backends, together
 
 WHEN = datetime(2026, 3, 10, 10, 12, tzinfo=UTC)
 
@@ -225,11 +226,7 @@ def test_turns_at_a_host_are_spaced_across_workers(store: SQLStore, tmp_path: Pa
                 turns.append(turn)
 
     try:
-        threads = [threading.Thread(target=ask, args=[s]) for s in stores]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        together(*(partial(ask, s) for s in stores))
     finally:
         stores[1].close()
     assert sorted(turns) == [1000.0 + 0.5 * n for n in range(10)]
@@ -246,11 +243,7 @@ def test_writers_in_parallel_keep_arrival_numbers_and_generations_whole(
             which.put(TaggedArticle(article(f"urn:uuid:{offset + n}"), TAGS), WHEN)
 
     try:
-        threads = [threading.Thread(target=write, args=[s, 100 * i]) for i, s in enumerate(stores)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        together(*(partial(write, s, 100 * i) for i, s in enumerate(stores)))
     finally:
         stores[1].close()
     assert [seq for seq, _ in store.revisions(FeedQuery())] == list(range(1, 51))

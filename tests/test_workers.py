@@ -63,6 +63,17 @@ class Sources:
         return Starlette(routes=[Route("/{name}.txt", listing)])
 
 
+def start_worker(config: Path) -> subprocess.Popen[str]:
+    """`herald schedule` in a process of its own, its errors kept."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "herald.cli", "schedule", "--config", str(config)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def leases(url: str) -> dict[str, str]:
     """Who holds which lease (nothing before a worker made the tables)."""
     with psycopg.connect(url) as connection:
@@ -89,16 +100,7 @@ def test_three_workers_share_the_sources_and_survive_one_killed(
             f"[fetch]\nhost_delay = {HOST_DELAY}\nretries = 0\ntimeout = 15\n"
         )
         config = write_config(tmp_path, sources, extra=extra, store_url=url)
-        workers = [
-            subprocess.Popen(
-                [sys.executable, "-m", "herald.cli", "schedule", "--config", str(config)],
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(3)
-        ]
+        workers = [start_worker(config) for _ in range(3)]
         started = time.time()
         try:
             # Kill the worker that reads the slow source, while it reads it.
@@ -191,16 +193,7 @@ def test_workers_that_publish_their_own_copies_all_publish_everything(
         workers = []
         for folder in machines:
             folder.mkdir()
-            config = write_config(folder, sources, extra=extra, store_url=url)
-            workers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "herald.cli", "schedule", "--config", str(config)],
-                    cwd=ROOT,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-            )
+            workers.append(start_worker(write_config(folder, sources, extra=extra, store_url=url)))
         try:
             deadline = time.monotonic() + 60
             while len(fast.hits) < len(sources):
