@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from herald.app import load, open_pipeline
 from herald.errors import StoreError
+from herald.translate.stage import TranslationReport
 
 from .conftest import NOW, SAMPLE, Site, bulletin_source, installed, together, write_config
 from .pg import Cluster
+from .servers import running
 from .test_cli import herald
+from .translation_servers import translation_services
 
 psycopg = pytest.importorskip("psycopg", reason="pip install -e '.[postgres]'")
 
@@ -123,3 +128,36 @@ def test_migrate_from_no_store_says_so(tmp_path: Path, postgres_cluster: Cluster
     config = write_config(tmp_path, [bulletin_source(SAMPLE)], store_url=None)
     code, _, err = herald("migrate", "--config", str(config), "--to", postgres_cluster.url())
     assert code == 1 and "no store there to migrate" in err
+
+
+def test_workers_translating_at_once_send_each_text_once(
+    tmp_path: Path, postgres_cluster: Cluster
+) -> None:
+    app, state = translation_services()
+    state.pause = 1.0  # the first worker's request is still out when the second looks
+    with running(app) as url:
+        extra = (
+            f'[translate]\ntargets = ["es"]\nengine = "libretranslate"\nurl = "{url}"\n'
+            'fields = ["title", "summary"]'
+        )
+        config = write_config(
+            tmp_path,
+            [bulletin_source(SAMPLE)],
+            extra=extra,
+            store_url=postgres_cluster.create_database(),
+        )
+        workers = [open_pipeline(load(config)) for _ in range(2)]
+        try:
+            workers[0].update_source(workers[0].settings.sources[0], NOW)
+            reports: list[TranslationReport] = []
+            together(*(lambda w=w: reports.extend(w.translate(NOW)) for w in workers))
+            again = workers[1].translate(NOW + timedelta(hours=1))
+        finally:
+            for worker in workers:
+                worker.store.close()
+    sent = [text for body in state.requests for text in body["q"]]
+    assert sent and len(sent) == len(set(sent))  # each text went to the engine once
+    assert sum(r.translated for r in reports) == len(sent)
+    assert sum(r.left_for_later for r in reports) > 0  # the other worker left them
+    # ... to the one that sent them, whose whole pass left the store marked translated.
+    assert again == []

@@ -29,6 +29,7 @@ class Behaviour:
 
     def __init__(self) -> None:
         self.mode = "ok"  # ok, busy-once, down, slow, garbage
+        self.pause = 0.0  # seconds every answer takes
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.hits: Counter[str] = Counter()
@@ -36,6 +37,7 @@ class Behaviour:
     async def failure(self, request: Request, name: str) -> Response | None:
         self.hits[name] += 1
         self.headers.append(dict(request.headers))
+        await asyncio.sleep(self.pause)
         if self.mode == "busy-once" and self.hits[name] == 1:
             return Response("slow down", status_code=429, headers={"Retry-After": "1"})
         if self.mode == "down":
