@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -161,3 +161,24 @@ def test_workers_translating_at_once_send_each_text_once(
     assert sum(r.left_for_later for r in reports) > 0  # the other worker left them
     # ... to the one that sent them, whose whole pass left the store marked translated.
     assert again == []
+
+
+def test_a_lost_connection_is_one_clear_error_and_the_next_call_reconnects(
+    postgres_cluster: Cluster,
+) -> None:
+    from herald.store.postgres import PostgresStore
+
+    url = postgres_cluster.create_database()
+    store = PostgresStore(url, size=1)
+    try:
+        store.record_fetch("s", datetime(2026, 3, 12, tzinfo=UTC), None)
+        with psycopg.connect(url, autocommit=True) as admin:  # the server drops Herald
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid != pg_backend_pid()"
+            )
+        with pytest.raises(StoreError, match=r"^postgresql://postgres@/t_\w+\?host=.*: "):
+            store.generation()
+        assert [s.source_id for s in store.fetch_states()] == ["s"]  # a new connection
+    finally:
+        store.close()

@@ -80,9 +80,9 @@ class PostgresStore(SQLStore):
         try:
             self._migrate()
             self._fold = self._folding_collation()
-        except psycopg.Error as exc:
+        except StoreError:
             self._pool.close()
-            raise StoreError(f"{redacted(url)}: {_reason(exc)}") from None
+            raise
 
     def shared(self) -> PostgresStore:
         """A store on this one's pool, for another thread (its own transactions)."""
@@ -124,23 +124,35 @@ class PostgresStore(SQLStore):
 
     @contextmanager
     def _begin(self) -> Iterator[None]:
-        with self._pool.connection() as connection:
-            self._local.connection = connection
-            try:
-                with connection.transaction():
-                    connection.execute("SELECT pg_advisory_xact_lock(%s)", [WRITES])
-                    yield
-            finally:
-                self._local.connection = None
+        import psycopg
+
+        try:
+            with self._pool.connection() as connection:
+                self._local.connection = connection
+                try:
+                    with connection.transaction():
+                        connection.execute("SELECT pg_advisory_xact_lock(%s)", [WRITES])
+                        yield
+                finally:
+                    self._local.connection = None
+        except psycopg.Error as exc:  # taking the lock, or the commit
+            raise StoreError(f"{redacted(self._url)}: {_reason(exc)}") from exc
 
     @contextmanager
     def _connection(self) -> Iterator[Connection[Any]]:
-        current: Connection[Any] | None = getattr(self._local, "connection", None)
-        if current is not None:
-            yield current
-            return
-        with self._pool.connection() as connection:
-            yield connection
+        """The transaction's connection, or one from the pool; a database error becomes
+        a StoreError that says where and what (the server gone, a timeout)."""
+        import psycopg
+
+        try:
+            current: Connection[Any] | None = getattr(self._local, "connection", None)
+            if current is not None:
+                yield current
+                return
+            with self._pool.connection() as connection:
+                yield connection
+        except psycopg.Error as exc:
+            raise StoreError(f"{redacted(self._url)}: {_reason(exc)}") from exc
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         from psycopg.rows import dict_row
