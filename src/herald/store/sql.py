@@ -143,8 +143,9 @@ class SQLStore:
         """Insert or replace an article and its tags, keeping when it was first seen."""
         a = tagged.article
         with self.transaction():
-            existed = self._tuples("SELECT 1 FROM articles WHERE id = ?", [a.id])
-            self._run(
+            # One statement stores it and says whether it was there (a new row has
+            # revision 1; a stored one's revision goes up) and where it arrived.
+            ((seq, revision),) = self._tuples(
                 """
                 INSERT INTO articles (id, source_id, key, title, url, published, updated,
                     language, summary, content_html, paragraphs, has_images, first_seen,
@@ -157,6 +158,7 @@ class SQLStore:
                     content_html = excluded.content_html, paragraphs = excluded.paragraphs,
                     has_images = excluded.has_images, grp = excluded.grp,
                     note = excluded.note, revision = articles.revision + 1
+                RETURNING seq, revision
                 """,
                 [
                     a.id,
@@ -176,6 +178,7 @@ class SQLStore:
                     a.note,
                 ],
             )
+            existed = revision > 1
             touched = [a.id]
             if a.group is not None:
                 # The other versions link to this one: their documents render again.
@@ -191,7 +194,6 @@ class SQLStore:
             if existed:  # its old tags go; the feeds it may leave change too
                 leaving = self._feeds_of([a.id])
                 self._run("DELETE FROM tags WHERE article_id = ?", [a.id])
-            seq = self._scalar("SELECT seq FROM articles WHERE id = ?", [a.id])
             self._runmany(
                 "INSERT INTO tags (article_id, family, term, label, score, passed, evidence,"
                 " seq, published) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

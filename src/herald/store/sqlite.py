@@ -17,6 +17,11 @@ class SQLiteStore(SQLStore):
     """Store articles in a SQLite database file."""
 
     def __init__(self, path: Path) -> None:
+        if sqlite3.sqlite_version_info < (3, 35):  # RETURNING
+            raise StoreError(
+                f"{path}: Herald needs SQLite 3.35 or newer; this Python has "
+                f"{sqlite3.sqlite_version}"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         self._pending = _Pending()
         try:
