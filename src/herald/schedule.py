@@ -89,6 +89,7 @@ class Service:
         self._running: set[str] = set()
         self._publish_owed = False
         self._published = -1  # the store's generation at this worker's last publish
+        self._publishing = threading.Lock()  # held by the poll's publish job
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(self._plan.threads + 1)},
@@ -133,8 +134,8 @@ class Service:
             # Another worker's sources changed the store: this worker's output (its own
             # copy, on another machine) is published too.
             behind = self._coordinator.generation() != self._published
-            if (self._publish_owed or behind) and not taken:
-                self._scheduler.add_job(self._publish_owed_job, id="publish", name="publish")
+            if (self._publish_owed or behind) and not taken and not self._publishing.locked():
+                self._scheduler.add_job(self._publish_owed_job, name="publish")
         except Exception:
             log.exception("polling for due sources failed; trying again at the next poll")
 
@@ -188,11 +189,15 @@ class Service:
             self._published = generation
 
     def _publish_owed_job(self) -> None:
+        if not self._publishing.acquire(blocking=False):
+            return  # the job a poll before is still at it
         try:
             with self._write:
                 self._publish()
         except Exception:
             log.exception("publishing failed")
+        finally:
+            self._publishing.release()
 
     def stop(self) -> None:
         """Stop scheduling, letting a running update finish its writes; publish what
