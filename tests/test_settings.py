@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from herald.app import store_password
 from herald.errors import ConfigError
 from herald.settings import load_settings, parse_duration
 
@@ -149,3 +150,34 @@ def test_durations() -> None:
     assert parse_duration("1d") == timedelta(days=1)
     with pytest.raises(ValueError, match="not an interval"):
         parse_duration("")
+
+
+@pytest.mark.parametrize(
+    ("store", "message"),
+    [
+        (
+            'url = "postgresql://herald:hunter2@db.example.test/herald"',
+            "the URL carries a password; keep it out of the file",
+        ),
+        ('url = "mysql://db.example.test/herald"', "is not a postgresql:// URL"),
+    ],
+)
+def test_store_url_mistakes(tmp_path: Path, store: str, message: str) -> None:
+    config = write_config(tmp_path, [bulletin_source(SAMPLE)], extra=f"[store]\n{store}")
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_settings(config)
+    assert "hunter2" not in str(caught.value)  # an error never repeats the password
+
+
+def test_the_store_password_comes_from_the_environment(tmp_path: Path) -> None:
+    extra = '[store]\nurl = "postgresql://herald@db.example.test/herald"\npassword_env = "PW"'
+    settings = load_settings(write_config(tmp_path, [bulletin_source(SAMPLE)], extra=extra))
+    assert store_password(settings, {"PW": "s3cret"}) == "s3cret"
+    with pytest.raises(ConfigError, match=r"\[store\] password_env: .* PW is not set"):
+        store_password(settings, {})
+
+
+def test_leases_must_outlast_three_polls(tmp_path: Path) -> None:
+    extra = '[schedule]\npoll = "10s"\nlease = "20s"'
+    with pytest.raises(ConfigError, match="lease must be at least three times poll"):
+        load_settings(write_config(tmp_path, [bulletin_source(SAMPLE)], extra=extra))
