@@ -128,7 +128,7 @@ def tags_of(classifier: Classifier, title: str, *paragraphs: str) -> dict[tuple[
             "PACE delegation meets the UN envoy",
             {("organization", "pace"): True, ("organization", "un"): True},
         ),
-        ("Визит в Турцию и Германия", {("country", "DE"): True}),
+        ("Визит в Турцию и Германию", {("country", "TR"): True, ("country", "DE"): True}),
         ("Exporters look to Latin America and Central Asia", {}),
         ("Students travel to America", {("country", "US"): True}),
     ],
@@ -160,3 +160,37 @@ def test_evidence_keeps_the_first_mentions_and_counts_the_rest(classifier: Class
     assert len(norway.evidence) == 6
     assert norway.evidence[-1].matched == "35 more mentions"
     assert norway.score == sum(e.weight for e in norway.evidence)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Russian declines names; every case form is found, and longer names still win.
+        ("Переговоры с Грузией и в Грузии", {("country", "GE"): True}),
+        ("Визит губернатора штата Джорджия", {}),
+        ("Посол в Папуа — Новой Гвинее", {("country", "PG"): True}),
+        ("Посол в Папуа-Новой Гвинее", {("country", "PG"): True}),
+        ("Делегация Гвинеи", {("country", "GN"): True}),
+        ("Встреча в Нигере", {("country", "NE"): True}),
+        ("Встреча в Нигерии", {("country", "NG"): True}),
+        ("Форум в Объединенных Арабских Эмиратах", {("country", "AE"): True}),
+        ("Саммит Шанхайской организации сотрудничества", {("organization", "sco"): True}),
+        ("Сессия Генеральной Ассамблеи ООН", {("organization", "un"): True}),
+        ("Заседание Совета министров иностранных дел ОТГ", {("organization", "ots"): True}),
+        ("Переговоры с Боснией и Герцеговиной", {("country", "BA"): True}),
+        # Kazakh adds suffixes; only Kazakh suffixes, and the longer name wins.
+        ("Қазақстан мен Жапония", {("country", "JP"): True}),
+        ("Жапониямен ынтымақтастық", {("country", "JP"): True}),
+        ("Жапониядағы елшілік", {("country", "JP"): True}),
+        ("Нигериямен кездесу", {("country", "NG"): True}),
+        ("Нигермен кездесу", {("country", "NE"): True}),
+        ("Түркі мемлекеттері ұйымының саммиті", {("organization", "ots"): True}),
+        ("Түркиямен сауда", {("country", "TR"): True}),
+        ("БҰҰ-ның Бас Ассамблеясы", {("organization", "un"): True}),
+        ("Жапонияшыл", {}),  # not a Kazakh suffix: not the name
+    ],
+)
+def test_russian_and_kazakh_names_in_their_forms(
+    classifier: Classifier, title: str, expected: dict[tuple[str, str], bool]
+) -> None:
+    assert tags_of(classifier, title) == expected

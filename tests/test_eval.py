@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from herald.app import load
@@ -53,3 +54,34 @@ def test_eval_command_prints_scores_and_fails_on_forbidden(tmp_path: Path) -> No
     assert 'forbidden: "Flemish Companies Invest in Kazakh Logistics" was given country:BE' in (
         bad.stdout
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "size"),
+    [("ru", 40), ("kk", 20)],
+)
+def test_russian_and_kazakh_sets_reach_their_marks(language: str, size: int) -> None:
+    """The rules were written alongside the tuning part; the held-out part was written
+    after they were frozen and is never tuned on. Its marks are today's scores (see
+    README), kept from falling; they are below the targets of the classification issue."""
+    classifier = load(CONFIG).classifier
+    tuning = DATA / "labelled" / f"labels-{language}.json"
+    data = json.loads(tuning.read_text(encoding="utf-8"))
+    assert data["language"] == language and len(data["entries"]) >= size
+    result = evaluate(tuning, classifier)
+    for family, score in result.scores.items():
+        assert score.recall >= 0.95 and score.precision >= 0.95, (family, result.table())
+    assert result.forbidden == [], result.table()
+    held_out = evaluate(DATA / "labelled" / f"held-out-{language}.json", classifier)
+    assert held_out.forbidden == [], held_out.table()
+    marks = HELD_OUT_MARKS[language]
+    for family, score in held_out.scores.items():
+        assert score.recall >= marks[family], (family, held_out.table())
+        assert score.precision >= 0.95, (family, held_out.table())
+
+
+# Recall on the held-out parts when they were first scored.
+HELD_OUT_MARKS = {
+    "ru": {"country": 0.94, "organization": 0.66, "topic": 0.66},
+    "kk": {"country": 1.0, "organization": 0.5, "topic": 0.8},
+}

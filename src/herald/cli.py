@@ -94,7 +94,7 @@ def cli(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("apscheduler", "httpx", "httpcore"):
+    for noisy in ("apscheduler", "httpx", "httpcore", "pymorphy3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

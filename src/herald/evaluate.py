@@ -85,6 +85,7 @@ def evaluate(path: Path, classifier: Classifier) -> Evaluation:
             kind="bulletin",
             url=str(listing),
             timezone=data.get("timezone", "UTC"),
+            language=data.get("language", "en"),
         )
     except ValidationError as exc:
         raise ConfigError(f"{path}: {exc.errors()[0]['msg']}") from None

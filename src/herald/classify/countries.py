@@ -2,6 +2,7 @@
 
 Countries come by their names (pycountry, and CLDR's English, Russian and Kazakh names
 through babel) and by the aliases of countries.toml: demonyms, capitals, cities, regions.
+Russian names are matched in every case (forms.py), Kazakh ones with their suffixes.
 Organizations share the automaton, so a country inside an organization's name (the Shanghai
 Cooperation Organisation, the Organization of Turkic States) is never a country.
 """
@@ -17,6 +18,7 @@ from functools import cache
 import pycountry
 from babel import Locale
 
+from herald.classify.forms import is_russian, russian_forms
 from herald.classify.matching import ArticleText, PhraseMatcher, match_form
 from herald.models import Evidence, Tag
 
@@ -86,8 +88,12 @@ class CountryTagger:
         for organization in rules.organizations:
             for name in organization.names:
                 names[match_form(name)] = ("organization", organization.slug)
+        names = _with_forms(names)
         self._targets = list(names.values())
-        self._matcher = PhraseMatcher([(name, "") for name in names], ignore_case=False)
+        self._matcher = PhraseMatcher(
+            [(name, "kazakh" if _CYRILLIC.search(name) else "") for name in names],
+            ignore_case=False,
+        )
         self._home = home_country
         self._rules = rules
 
@@ -119,6 +125,20 @@ class CountryTagger:
                 )
             )
         return tags
+
+
+_CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+
+
+def _with_forms(names: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """The names with their Russian case forms, each naming what its name names (a form
+    that is itself another name keeps that name's meaning)."""
+    found = dict(names)
+    for name, target in names.items():
+        if is_russian(name):
+            for form in russian_forms(name):
+                found.setdefault(match_form(form), target)
+    return found
 
 
 KEPT_MENTIONS = 5

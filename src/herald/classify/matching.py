@@ -10,6 +10,7 @@ from typing import Any
 
 import ahocorasick
 
+from herald.classify.forms import KAZAKH_SUFFIXES
 from herald.models import Article
 from herald.normalize.text import clean_line
 
@@ -55,7 +56,8 @@ class PhraseMatcher:
     Matches are whole words. At each place the longest phrase wins ("Papua New Guinea",
     never "Guinea"), and the leftmost match is taken first, without overlaps; where that
     longest phrase does not end on a word boundary, nothing is taken there. A phrase may
-    end in a plural ("plural": -s, -es) or in any ending ("any"); "" takes it exactly.
+    end in a plural ("plural": -s, -es), in any ending ("any"), or in a chain of Kazakh
+    suffixes ("kazakh": Жапония-мен, Жапония-дағы); "" takes it exactly.
     Punctuation and spaces all count as one kind of gap ("agro-industrial" is "agro
     industrial", "Côte d’Ivoire" is "Côte d'Ivoire").
     """
@@ -111,7 +113,7 @@ class PhraseMatcher:
 
 
 _GAP = re.compile(r"\W")
-_ENDINGS = ("", "plural", "any")
+_ENDINGS = ("", "plural", "any", "kazakh")
 
 
 def _is_word(char: str) -> bool:
@@ -121,10 +123,13 @@ def _is_word(char: str) -> bool:
 def _end(view: str, end: int, ending: str) -> int | None:
     """Where a match that reaches `end` really ends, given its allowed ending; None if it
     does not end on a word boundary."""
-    if ending == "any":
-        while end < len(view) and _is_word(view[end]):
-            end += 1
-        return end
+    if ending in ("any", "kazakh"):
+        stop = end
+        while stop < len(view) and _is_word(view[stop]):
+            stop += 1
+        if ending == "kazakh" and not KAZAKH_SUFFIXES.fullmatch(view, end, stop):
+            return None
+        return stop
     for suffix in ("s", "es", "") if ending == "plural" else ("",):
         stop = end + len(suffix)
         if view.startswith(suffix, end) and (stop == len(view) or not _is_word(view[stop])):

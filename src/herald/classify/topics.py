@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from herald.classify.forms import is_russian, russian_forms
 from herald.classify.matching import ArticleText, PhraseMatcher
 from herald.models import Evidence, Tag
 
@@ -48,6 +49,13 @@ def phrase_form(phrase: str) -> tuple[str, str]:
     return words, "plural"
 
 
+def _forms(phrase: str) -> set[str]:
+    """A phrase as matched (case folded); a Russian phrase without "*" in every case."""
+    if not phrase.endswith("*") and is_russian(phrase):
+        return {form.casefold() for form in russian_forms(phrase)}
+    return {phrase.casefold()}
+
+
 class TopicTagger:
     """Tags the topics an article is about, each with its evidence."""
 
@@ -55,10 +63,11 @@ class TopicTagger:
         # One alternative per distinct phrase; a phrase may count for several topics.
         targets: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
         for topic in rules.topics:
-            for phrase, weight in topic.phrases.items():
-                targets[phrase.casefold()].append((topic.slug, weight))
-            for phrase in topic.negative:
-                targets[phrase.casefold()].append((topic.slug, None))
+            found = [(p, w) for p, w in topic.phrases.items()] + [(p, None) for p in topic.negative]
+            for phrase, weight in found:
+                for form in _forms(phrase):
+                    if (topic.slug, weight) not in targets[form]:  # two phrases, one form
+                        targets[form].append((topic.slug, weight))
         ordered = sorted(targets)
         self._targets = [targets[p] for p in ordered]
         self._matcher = PhraseMatcher([phrase_form(p) for p in ordered], ignore_case=True)
