@@ -73,6 +73,15 @@ def main() -> None:
             len(real),
             lambda: [classifier.classify(a) for a in real],
         )
+        for language, copies in (("ru", 50), ("kk", 100)):
+            dev = ROOT / "tests" / "data" / "labelled" / f"dev-set-{language}.txt"
+            items = parse_bulletin(Fetched(url=str(dev), content=dev.read_bytes()), source).items
+            entries = [normalize(r, source.id, source.timezone, language) for r in items] * copies
+            timed(
+                f"classify, the {language} development set x{copies} (one core)",
+                len(entries),
+                lambda entries=entries: [classifier.classify(a) for a in entries],
+            )
 
         pipeline = open_pipeline(loaded)
         now = datetime(2026, 3, 12, tzinfo=UTC)
