@@ -140,6 +140,31 @@ def test_context_and_organizations(
 
 
 @pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # The longest name wins: New Mexico is not Mexico, New Jersey not Jersey.
+        ("Trade mission to New Mexico and New Jersey", "", {("country", "US"): True}),
+        # Georgia is the US state where the article is plainly about the United States.
+        (
+            "Delegation visits Georgia",
+            "The delegation met the state's officials in Atlanta.",
+            {("country", "US"): True},
+        ),
+        ("Delegation visits Georgia", "Talks were held in Tbilisi.", {("country", "GE"): True}),
+        (
+            "Talks with Georgia's minister",
+            "Georgian ports were discussed.",
+            {("country", "GE"): True},
+        ),
+    ],
+)
+def test_us_states(
+    classifier: Classifier, title: str, body: str, expected: dict[tuple[str, str], bool]
+) -> None:
+    assert tags_of(classifier, title, *[body] if body else []) == expected
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "",
@@ -194,3 +219,18 @@ def test_russian_and_kazakh_names_in_their_forms(
     classifier: Classifier, title: str, expected: dict[tuple[str, str], bool]
 ) -> None:
     assert tags_of(classifier, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('[contexts.Georgia]\ncountry = "XX"\nwhen = ["Atlanta"]', '"XX" is not an ISO 3166-1'),
+        ('[contexts.Georgia]\ncountry = "US"', "give country .a code. and when .a list."),
+        ('[contexts.Georgia]\ncountry = "US"\nwhen = [""]', "must be a list of non-empty"),
+    ],
+)
+def test_context_mistakes(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "countries.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=problem):
+        load_country_rules(path)

@@ -9,7 +9,13 @@ from typing import Any
 
 import pycountry
 
-from herald.classify.countries import CountryRules, CountryTagger, Organization, country_label
+from herald.classify.countries import (
+    Context,
+    CountryRules,
+    CountryTagger,
+    Organization,
+    country_label,
+)
 from herald.classify.matching import article_text
 from herald.classify.topics import TopicRule, TopicRules, TopicTagger
 from herald.errors import ConfigError
@@ -61,11 +67,12 @@ def load_country_rules(path: Path) -> CountryRules:
     """Read countries.toml: `threshold`, `ambiguous`, `ignore`, `[aliases]` of ISO code ->
     names, and `[organizations.<slug>]` tables with a label and names."""
     data = _read_toml(path)
-    unknown = set(data) - {"threshold", "aliases", "organizations", "ambiguous", "ignore"}
+    keys = {"threshold", "aliases", "organizations", "ambiguous", "ignore", "contexts"}
+    unknown = set(data) - keys
     if unknown:
         raise ConfigError(
             f'{path}: unknown key "{sorted(unknown)[0]}"; '
-            "use threshold, ambiguous, ignore, aliases, organizations"
+            "use threshold, ambiguous, ignore, aliases, contexts, organizations"
         )
     aliases: dict[str, tuple[str, ...]] = {}
     for code, names in data.get("aliases", {}).items():
@@ -99,7 +106,23 @@ def load_country_rules(path: Path) -> CountryRules:
         tuple(organizations),
         frozenset(_strings(path, "ambiguous", data.get("ambiguous", []))),
         _strings(path, "ignore", data.get("ignore", [])),
+        _contexts(path, data.get("contexts", {})),
     )
+
+
+def _contexts(path: Path, tables: Any) -> tuple[Context, ...]:
+    """`[contexts.<name>]` tables: the country a name means in an article with any of the
+    `when` words."""
+    found = []
+    for name, table in tables.items():
+        where = f"[contexts.{name}]"
+        if not isinstance(table, dict) or set(table) != {"country", "when"}:
+            raise ConfigError(f"{path}, {where}: give country (a code) and when (a list)")
+        code = table["country"]
+        if not isinstance(code, str) or pycountry.countries.get(alpha_2=code) is None:
+            raise ConfigError(f'{path}, {where}: "{code}" is not an ISO 3166-1 alpha-2 code')
+        found.append(Context(name, code, _strings(path, f"{where} when", table["when"])))
+    return tuple(found)
 
 
 def _check_slug(path: Path, slug: str, what: str) -> None:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import pycountry
 from babel import Locale
@@ -49,6 +50,22 @@ class CountryRules:
     # Names that are matched (so they hide shorter ones) but tag nothing: "Latin America"
     # is not the United States.
     ignore: tuple[str, ...] = ()
+    # Names that mean another country in an article about that one: Georgia the US state.
+    contexts: tuple[Context, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """`name` counts for `country` instead in an article with any of the `when` words."""
+
+    name: str
+    country: str
+    when: tuple[str, ...]
+
+    @property
+    def cues(self) -> re.Pattern[str]:
+        """The `when` words as one pattern of whole words."""
+        return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, self.when)) + r")(?!\w)")
 
 
 LOCALES = ("en", "ru", "kk")
@@ -63,6 +80,10 @@ def standard_names(locales: tuple[str, ...] = LOCALES) -> dict[str, str]:
             # "Iran, Islamic Republic of" is a catalogue form nobody writes in prose.
             if value and "," not in value:
                 names.setdefault(match_form(value), country.alpha_2)
+    # The states of the United States (the longest name wins: New Mexico is not Mexico);
+    # one that is a country's name too is left to countries.toml's contexts.
+    for state in _us_states():
+        names.setdefault(match_form(state), "US")
     for locale in locales:
         for code, name in sorted(Locale.parse(locale).territories.items()):
             if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
@@ -96,6 +117,7 @@ class CountryTagger:
         )
         self._home = home_country
         self._rules = rules
+        self._contexts = {c.name: (c.country, c.cues) for c in rules.contexts}
 
     def tag(self, text: ArticleText) -> list[Tag]:
         """Tags; the home country is matched (so it hides shorter names) but not tagged."""
@@ -108,6 +130,11 @@ class CountryTagger:
                 text.text, start + len(matched)
             ):
                 continue
+            context = self._contexts.get(matched) if family == "country" else None
+            if context is not None and context[1].search(text.text):
+                term = context[0]  # Georgia, in an article about the United States
+                if term == self._home:
+                    continue
             where = text.where(start)
             evidence[(family, term)].append(Evidence(matched, where, WEIGHTS[where]))
         tags = []
@@ -139,6 +166,11 @@ def _with_forms(names: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
             for form in russian_forms(name):
                 found.setdefault(match_form(form), target)
     return found
+
+
+def _us_states() -> list[str]:
+    subdivisions: Any = pycountry.subdivisions
+    return [s.name for s in subdivisions if s.country_code == "US" and s.type == "State"]
 
 
 KEPT_MENTIONS = 5
