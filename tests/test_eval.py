@@ -80,8 +80,18 @@ def test_russian_and_kazakh_sets_reach_their_marks(language: str, size: int) -> 
         assert score.precision >= 0.95, (family, held_out.table())
 
 
+def test_the_english_held_out_set_keeps_its_marks() -> None:
+    """Written after the rules were frozen, never tuned on (README: Countries, …)."""
+    result = evaluate(DATA / "labelled" / "held-out-en.json", load(CONFIG).classifier)
+    assert result.forbidden == [], result.table()
+    for family, score in result.scores.items():
+        assert score.recall >= HELD_OUT_MARKS["en"][family], (family, result.table())
+        assert score.precision >= 0.95, (family, result.table())
+
+
 # Recall on the held-out parts when they were first scored.
 HELD_OUT_MARKS = {
+    "en": {"country": 1.0, "organization": 1.0, "topic": 0.77},
     "ru": {"country": 0.94, "organization": 0.66, "topic": 0.66},
     "kk": {"country": 1.0, "organization": 0.5, "topic": 0.8},
 }
