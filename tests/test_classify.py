@@ -130,6 +130,10 @@ def tags_of(classifier: Classifier, title: str, *paragraphs: str) -> dict[tuple[
         ),
         ("Визит в Турцию и Германию", {("country", "TR"): True, ("country", "DE"): True}),
         ("Exporters look to Latin America and Central Asia", {}),
+        ("OPEC+ ministers meet online", {("organization", "opec"): True}),
+        ("Envoy attends the African Union summit", {("organization", "african-union"): True}),
+        ("Summit of the Organization of the Turkic States", {("organization", "ots"): True}),
+        ("Встреча министров ОПЕК+", {("organization", "opec"): True}),
         ("Students travel to America", {("country", "US"): True}),
     ],
 )
