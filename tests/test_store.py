@@ -248,3 +248,14 @@ def test_writers_in_parallel_keep_arrival_numbers_and_generations_whole(
         stores[1].close()
     assert [seq for seq, _ in store.revisions(FeedQuery())] == list(range(1, 51))
     assert store.generation() == 50
+
+
+def test_the_longest_due_source_is_taken_first_among_many(store: SQLStore) -> None:
+    ids = [f"s{n:03d}" for n in range(600)]  # more than one query's worth of ids
+    assert len(store.claim_sources(ids, A, WHEN, LEASE, 600)) == 600
+    for source_id in ids:
+        late = timedelta(minutes=1 if source_id == "s599" else 10)
+        store.finish_source(source_id, A, WHEN + late)
+    assert store.claim_sources(ids, B, WHEN + timedelta(minutes=5), LEASE, 4) == ["s599"]
+    # B's lease on it expired unrenewed: still the longest due, then the rest in order.
+    assert store.claim_sources(ids, B, WHEN + timedelta(minutes=20), LEASE, 2) == ["s599", "s000"]

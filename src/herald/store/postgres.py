@@ -50,6 +50,7 @@ class PostgresStore(SQLStore):
         self._url = url
         self._local = threading.local()
         self.total_changes = 0  # rows changed through this store since it opened
+        self._scheduled = set()
         self._fold: str
         if shared is not None:  # another view on the same pool, for another thread
             self._pool: ConnectionPool[Any] = shared._pool

@@ -55,6 +55,7 @@ class SQLStore:
     """Articles, tags, fetch state, translations and coordination, in SQL tables."""
 
     _pending: _Pending
+    _scheduled: set[str]  # sources known to have a schedule row (rows are never removed)
 
     # -- what a subclass brings -------------------------------------------------------
 
@@ -586,29 +587,29 @@ class SQLStore:
     ) -> list[str]:
         """Take the lease of up to `limit` of these sources that are due (never read, or
         their next reading's time has come) and that no other holder is reading; the
-        lease lasts `ttl` unless renewed. The due ones first, oldest first."""
+        lease lasts `ttl` unless renewed. The longest due first."""
         moment = now.timestamp()
-        claimed: list[str] = []
+        due: list[tuple[float, str]] = []
+        new = [i for i in ids if i not in self._scheduled]
         with self.transaction():
             self._forget_gone()
-            for chunk in _chunks(list(ids)):
-                if len(claimed) >= limit:
-                    break
-                self._runmany(
-                    "INSERT INTO schedule (source_id, due) VALUES (?, ?)"
-                    " ON CONFLICT (source_id) DO NOTHING",
-                    [(i, moment) for i in chunk],
-                )
-                rows = self._tuples(
-                    "SELECT s.source_id FROM schedule s LEFT JOIN leases l"
+            self._runmany(
+                "INSERT INTO schedule (source_id, due) VALUES (?, ?)"
+                " ON CONFLICT (source_id) DO NOTHING",
+                [(i, moment) for i in new],
+            )
+            for chunk in _chunks(list(ids)) if limit > 0 else ():
+                due += self._tuples(
+                    "SELECT s.due, s.source_id FROM schedule s LEFT JOIN leases l"
                     " ON l.name = 'source:' || s.source_id"
                     f" WHERE s.source_id IN ({_marks(chunk)}) AND s.due <= ?"
                     " AND (l.name IS NULL OR l.expires <= ?) ORDER BY s.due, s.source_id LIMIT ?",
-                    [*chunk, moment, moment, limit - len(claimed)],
+                    [*chunk, moment, moment, limit],
                 )
-                claimed += [r[0] for r in rows]
+            claimed = [source_id for _, source_id in sorted(due)[:limit]]
             for source_id in claimed:
                 self._take(f"source:{source_id}", holder, moment + ttl.total_seconds(), moment)
+        self._scheduled.update(new)  # their rows are there now: not inserted again
         return claimed
 
     def finish_source(self, source_id: str, holder: str, due: datetime) -> None:

@@ -24,6 +24,7 @@ class SQLiteStore(SQLStore):
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         self._pending = _Pending()
+        self._scheduled = set()
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
