@@ -74,6 +74,22 @@ def start_worker(config: Path) -> subprocess.Popen[str]:
     )
 
 
+def stop(workers: list[subprocess.Popen[str]]) -> list[str]:
+    """Stop every worker still running (SIGTERM, as systemd does; SIGKILL after a minute)
+    and collect what each wrote to stderr."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+    errors = []
+    for worker in workers:
+        try:
+            errors.append(worker.communicate(timeout=60)[1])
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            errors.append(worker.communicate()[1])
+    return errors
+
+
 def leases(url: str) -> dict[str, str]:
     """Who holds which lease (nothing before a worker made the tables)."""
     with psycopg.connect(url) as connection:
@@ -121,10 +137,7 @@ def test_three_workers_share_the_sources_and_survive_one_killed(
             victim.wait()
             time.sleep(max(0.0, started + 3.5 * EVERY - time.time()))
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    worker.send_signal(signal.SIGTERM)
-            errors = [w.communicate(timeout=60)[1] for w in workers]
+            errors = stop(workers)
     assert [w.returncode for w in workers if w.pid != pid] == [0, 0], errors
     assert slow.hits and slow.hits[0].start < killed  # it died reading the slow source
 
@@ -190,10 +203,11 @@ def test_workers_that_publish_their_own_copies_all_publish_everything(
         ]
         extra = '[schedule]\npoll = "1s"\nlease = "3s"\nthreads = 2\n[fetch]\nhost_delay = 0\n'
         machines = [tmp_path / "a", tmp_path / "b"]
-        workers = []
+        configs = []
         for folder in machines:
             folder.mkdir()
-            workers.append(start_worker(write_config(folder, sources, extra=extra, store_url=url)))
+            configs.append(write_config(folder, sources, extra=extra, store_url=url))
+        workers = [start_worker(config) for config in configs]
         try:
             deadline = time.monotonic() + 60
             while len(fast.hits) < len(sources):
@@ -201,9 +215,7 @@ def test_workers_that_publish_their_own_copies_all_publish_everything(
                 time.sleep(0.1)
             time.sleep(4)  # a poll or two: the other worker publishes what it did not read
         finally:
-            for worker in workers:
-                worker.send_signal(signal.SIGTERM)
-            errors = [w.communicate(timeout=60)[1] for w in workers]
+            errors = stop(workers)
     assert [w.returncode for w in workers] == [0, 0], errors
     assert len(fast.hits) == len(sources)  # each read once, by one of the two
     copies = [
