@@ -181,3 +181,11 @@ def test_serve_refuses_a_port_out_of_range(site: Site) -> None:
     code, _, err = herald("serve", "--port", "70000", "--config", str(site.config))
     assert code == 2
     assert "70000 is not in the range 1<=x<=65535" in err
+
+
+def test_backup_of_a_postgresql_store_points_to_pg_dump(tmp_path: Path) -> None:
+    extra = '[store]\nurl = "postgresql://herald@db.example.test/herald"'
+    config = write_config(tmp_path, [bulletin_source(SAMPLE)], extra=extra, store_url=None)
+    code, _, err = herald("backup", "--config", str(config), str(tmp_path / "copy.sqlite"))
+    assert code == 1 and "back it up with pg_dump" in err
+    assert not (tmp_path / "copy.sqlite").exists()

@@ -192,6 +192,13 @@ def backup(config_path: Path, target: Path) -> None:
     settings = _settings(config_path)
     from herald.store.sqlite import backup as backup_store
 
+    if settings.store.url is not None:
+        click.echo(
+            "herald: backup copies a SQLite store; this one is PostgreSQL ([store] url): "
+            "back it up with pg_dump",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
     try:
         size = backup_store(settings.paths.database, target)
     except HeraldError as exc:
