@@ -155,6 +155,13 @@ def test_context_and_organizations(
             {("country", "US"): True},
         ),
         ("Delegation visits Georgia", "Talks were held in Tbilisi.", {("country", "GE"): True}),
+        # A Title Case title: the capitalized word after Georgia says nothing; the plain
+        # mention in the lead confirms the title's.
+        (
+            "Kazakhstan and Georgia Discuss Transit",
+            "A delegation arrived.\nTransit through Georgia was discussed.",
+            {("country", "GE"): True},
+        ),
         (
             "Talks with Georgia's minister",
             "Georgian ports were discussed.",
@@ -165,7 +172,7 @@ def test_context_and_organizations(
 def test_us_states(
     classifier: Classifier, title: str, body: str, expected: dict[tuple[str, str], bool]
 ) -> None:
-    assert tags_of(classifier, title, *[body] if body else []) == expected
+    assert tags_of(classifier, title, *body.split("\n") if body else []) == expected
 
 
 @pytest.mark.parametrize(

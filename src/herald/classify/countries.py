@@ -135,6 +135,10 @@ class CountryTagger:
     def tag(self, text: ArticleText) -> list[Tag]:
         """Tags; the home country is matched (so it hides shorter names) but not tagged."""
         evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+        # In a title every word is capitalized, so a capitalized word after an ambiguous
+        # name says nothing there: the title's mention counts if the text names the same
+        # country plainly elsewhere ("Kazakhstan and Georgia Discuss …", then "in Georgia").
+        undecided: list[tuple[tuple[str, str], Evidence]] = []
         for index, start, matched in self._matcher.finditer(text.text, text.gapped):
             family, term = self._targets[index]
             if family == "ignore":
@@ -147,15 +151,23 @@ class CountryTagger:
             ambiguous = matched in self._rules.ambiguous or (
                 weight < 1 and matched in self._guarded
             )
-            if ambiguous and _NAME_FOLLOWS.match(text.text, start + len(matched)):
+            followed = ambiguous and _NAME_FOLLOWS.match(text.text, start + len(matched))
+            where = text.where(start)
+            if followed and where != "title":
                 continue
             context = self._contexts.get(matched) if family == "country" else None
             if context is not None and context[1].search(text.text):
                 term = context[0]  # Georgia, in an article about the United States
             if family == "country" and term == self._home:
                 continue
-            where = text.where(start)
-            evidence[(family, term)].append(Evidence(matched, where, WEIGHTS[where] * weight))
+            found = Evidence(matched, where, WEIGHTS[where] * weight)
+            if followed:
+                undecided.append(((family, term), found))
+            else:
+                evidence[(family, term)].append(found)
+        for key, found in undecided:
+            if any(e.where != "title" for e in evidence.get(key, ())):
+                evidence[key].insert(0, found)
         tags = []
         for family, term in sorted(evidence):
             score = sum(e.weight for e in evidence[(family, term)])
