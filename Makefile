@@ -25,8 +25,8 @@ test: install
 	$(BIN)/python -m pytest
 
 check: install
-	$(BIN)/ruff check src tests benchmarks docs run_scheduler.py
-	$(BIN)/ruff format --check src tests benchmarks docs run_scheduler.py
+	$(BIN)/ruff check src tests benchmarks docs tools run_scheduler.py
+	$(BIN)/ruff format --check src tests benchmarks docs tools run_scheduler.py
 	$(BIN)/mypy
 
 # Benchmarks (minutes; not tests): the tables in README.md's Performance section.

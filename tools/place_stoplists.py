@@ -28,7 +28,10 @@ _ANALYSIS = re.compile(r"\^([^/]+)/(.*)\$")
 def analyses(words: list[str]) -> dict[str, list[str]]:
     """Apertium's analyses of each word (none for an unknown one)."""
     done = subprocess.run(
-        ["lt-proc", ANALYSER], input="\n".join(words) + "\n", capture_output=True, text=True,
+        ["lt-proc", ANALYSER],
+        input="\n".join(words) + "\n",
+        capture_output=True,
+        text=True,
         check=True,
     )
     found: dict[str, list[str]] = {}
