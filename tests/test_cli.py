@@ -189,3 +189,17 @@ def test_backup_of_a_postgresql_store_points_to_pg_dump(tmp_path: Path) -> None:
     code, _, err = herald("backup", "--config", str(config), str(tmp_path / "copy.sqlite"))
     assert code == 1 and "back it up with pg_dump" in err
     assert not (tmp_path / "copy.sqlite").exists()
+
+
+def test_a_missing_store_password_is_a_configuration_mistake(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HERALD_TEST_DB_PASSWORD", raising=False)
+    extra = (
+        '[store]\nurl = "postgresql://herald@db.example.test/herald"\n'
+        'password_env = "HERALD_TEST_DB_PASSWORD"'
+    )
+    config = write_config(tmp_path, [bulletin_source(SAMPLE)], extra=extra, store_url=None)
+    code, _, err = herald("sources", "--config", str(config))
+    assert code == 2, err
+    assert "password_env: the environment variable HERALD_TEST_DB_PASSWORD is not set" in err

@@ -69,7 +69,8 @@ def _settings(config_path: Path) -> Settings:
 def _open_store(settings: Settings) -> Store:
     """The configured store, or exit: 2 for a configuration mistake, 1 when it won't open."""
     try:
-        return _or_exit(partial(open_store, settings, store_password(settings, os.environ)))
+        # The password is read inside, so that a missing one is a configuration mistake.
+        return _or_exit(lambda: open_store(settings, store_password(settings, os.environ)))
     except HeraldError as exc:
         click.echo(f"herald: {exc}", err=True)
         sys.exit(EXIT_ERROR)
