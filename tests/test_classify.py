@@ -259,7 +259,7 @@ def test_context_mistakes(tmp_path: Path, text: str, problem: str) -> None:
         ),
         (
             "Forum opens",
-            "A delegation arrived.\\nLater it went to Kazan.",
+            "A delegation arrived.\nLater it went to Kazan.",
             {("country", "RU"): False},
         ),
         (
@@ -286,4 +286,4 @@ def test_context_mistakes(tmp_path: Path, text: str, problem: str) -> None:
 def test_places_below_the_country(
     classifier: Classifier, title: str, body: str, expected: dict[tuple[str, str], bool]
 ) -> None:
-    assert tags_of(classifier, title, *body.split("\\n")) == expected
+    assert tags_of(classifier, title, *body.split("\n")) == expected

@@ -111,17 +111,13 @@ class CountryTagger:
         for organization in rules.organizations:
             for name in organization.names:
                 names[match_form(name)] = ("organization", organization.slug)
-        self._guarded = set()
+        self._guarded = set()  # places that are also people's names
         for place in places():  # weaker: a country's own names and aliases come first
-            if (
-                names.setdefault(match_form(place.name), ("place", place.country))
-                == (
-                    "place",
-                    place.country,
-                )
-                and place.guarded
-            ):
-                self._guarded.add(match_form(place.name))
+            key = match_form(place.name)
+            if key not in names:
+                names[key] = ("place", place.country)
+                if place.guarded:
+                    self._guarded.add(key)
         names = _with_forms(names)
         self._targets = list(names.values())
         self._matcher = PhraseMatcher(
@@ -143,14 +139,12 @@ class CountryTagger:
             family, term = self._targets[index]
             if family == "ignore":
                 continue
-            weight = 1.0
-            if family == "place":  # a city or region: its country, on weaker evidence
+            place = family == "place"  # a city or region: its country, on weaker evidence
+            if place:
                 if _in_a_name(text, start, len(matched)):
                     continue
-                family, weight = "country", PLACE_WEIGHT
-            ambiguous = matched in self._rules.ambiguous or (
-                weight < 1 and matched in self._guarded
-            )
+                family = "country"
+            ambiguous = matched in self._rules.ambiguous or (place and matched in self._guarded)
             followed = ambiguous and _NAME_FOLLOWS.match(text.text, start + len(matched))
             where = text.where(start)
             if followed and where != "title":
@@ -160,7 +154,7 @@ class CountryTagger:
                 term = context[0]  # Georgia, in an article about the United States
             if family == "country" and term == self._home:
                 continue
-            found = Evidence(matched, where, WEIGHTS[where] * weight)
+            found = Evidence(matched, where, WEIGHTS[where] * (PLACE_WEIGHT if place else 1.0))
             if followed:
                 undecided.append(((family, term), found))
             else:

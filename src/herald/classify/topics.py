@@ -63,8 +63,8 @@ class TopicTagger:
         # One alternative per distinct phrase; a phrase may count for several topics.
         targets: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
         for topic in rules.topics:
-            found = [(p, w) for p, w in topic.phrases.items()] + [(p, None) for p in topic.negative]
-            for phrase, weight in found:
+            negative = [(phrase, None) for phrase in topic.negative]
+            for phrase, weight in [*topic.phrases.items(), *negative]:
                 for form in _forms(phrase):
                     if (topic.slug, weight) not in targets[form]:  # two phrases, one form
                         targets[form].append((topic.slug, weight))
