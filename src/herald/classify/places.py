@@ -13,7 +13,10 @@ mention in the lead does. Names are guarded:
 - a region whose name is made of words such as North, Central or Capital is left out.
 
 The lists of words and names (place-words.txt, place-people.txt) come from an English
-dictionary, by tools/place_stoplists.py.
+dictionary, and the places themselves (places.tsv: name, country, guarded) from `build`,
+both by tools/place_stoplists.py: reading GeoNames' 34,000 cities at every start would
+cost a second and 80 MB; the file costs a tenth of that. A test keeps the file what
+`build` makes of the installed data.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ PEOPLE_MIN_POPULATION = 500_000
 DOMINANCE = 10  # how many times larger the largest city of a shared name must be
 REGION_BEATS = 200_000  # a region's name outweighs a smaller city of another country
 _HERE = Path(__file__).resolve().parent
+PLACES = _HERE / "places.tsv"
 _GENERIC = frozenset(
     [
         "North",
@@ -94,7 +98,22 @@ class Place:
 
 @cache
 def places() -> tuple[Place, ...]:
-    """Every place name kept, with its country."""
+    """Every place name kept, with its country (from places.tsv)."""
+    rows = (line.split("\t") for line in PLACES.read_text(encoding="utf-8").splitlines())
+    return tuple(Place(name, country, guarded == "1") for name, country, guarded in rows)
+
+
+def write_places() -> int:
+    """Write places.tsv from the installed data; how many places."""
+    found = build()
+    PLACES.write_text(
+        "".join(f"{p.name}\t{p.country}\t{int(p.guarded)}\n" for p in found), encoding="utf-8"
+    )
+    return len(found)
+
+
+def build() -> tuple[Place, ...]:
+    """Every place name kept, with its country, made from GeoNames and ISO 3166-2."""
     words = _names("place-words.txt")
     people = _names("place-people.txt")
     regions = dict(_regions())
