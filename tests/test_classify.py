@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -295,3 +297,47 @@ def test_the_shipped_places_are_what_the_gazetteers_make() -> None:
     from herald.classify.places import build, places
 
     assert places() == build()
+
+
+def test_the_shipped_russian_forms_are_what_pymorphy3_makes() -> None:
+    """russian-forms.tsv is made by tools/russian_forms.py; a changed Russian name in the
+    shipped rules, or a new pymorphy3, shows here until the file is made again."""
+    from herald.classify.countries import rule_names
+    from herald.classify.forms import declined, is_russian, shipped_forms
+    from herald.classify.topics import declined_phrases
+
+    names = rule_names(load_country_rules(ROOT / "config" / "countries.toml"))
+    phrases = declined_phrases(load_topic_rules(ROOT / "config" / "topics.toml"))
+    needed = {name for name in [*names, *phrases] if is_russian(name)}
+    assert shipped_forms() == {name: tuple(sorted(declined(name))) for name in needed}
+
+
+def test_the_shipped_rules_never_load_the_russian_dictionary() -> None:
+    """The dictionary costs 20 MB a process; the shipped rules' forms are in the file."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from herald.classify import Classifier, load_country_rules, load_topic_rules\n"
+        f"root = Path({str(ROOT)!r}) / 'config'\n"
+        "rules = load_country_rules(root / 'countries.toml')\n"
+        "Classifier(rules, load_topic_rules(root / 'topics.toml'), 'KZ')\n"
+        "print('pymorphy3' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_an_operators_own_russian_phrase_is_declined(tmp_path: Path) -> None:
+    """A phrase the shipped file does not know is declined by pymorphy3 at load."""
+    path = tmp_path / "topics.toml"
+    path.write_text(
+        '[topics.fire]\nlabel = "Fires"\nkeywords = ["лесной пожар"]\nmin_score = 1',
+        encoding="utf-8",
+    )
+    classifier = Classifier(
+        load_country_rules(ROOT / "config" / "countries.toml"), load_topic_rules(path), "KZ"
+    )
+    tagged = classifier.classify(article("Тушение лесного пожара", "Борьба с лесным пожаром."))
+    [tag] = [t for t in tagged.tags if t.family == "topic"]
+    assert (tag.term, tag.passed) == ("fire", True)
+    assert [e.matched for e in tag.evidence] == ["лесного пожара", "лесным пожаром"]

@@ -97,20 +97,27 @@ def standard_names(locales: tuple[str, ...] = LOCALES) -> dict[str, str]:
     return names
 
 
+def rule_names(rules: CountryRules) -> dict[str, tuple[str, str]]:
+    """Every name the rules know, in match form, -> what it names: ("country", code),
+    ("organization", slug) or ("ignore", "")."""
+    names = {name: ("country", code) for name, code in standard_names().items()}
+    for code, aliases in rules.aliases.items():
+        for alias in aliases:
+            names[match_form(alias)] = ("country", code)
+    for name in rules.ignore:
+        names[match_form(name)] = ("ignore", "")
+    for organization in rules.organizations:
+        for name in organization.names:
+            names[match_form(name)] = ("organization", organization.slug)
+    return names
+
+
 class CountryTagger:
     """Tags the countries and organizations an article is about, each with its evidence."""
 
     def __init__(self, rules: CountryRules, home_country: str) -> None:
-        names = {name: ("country", code) for name, code in standard_names().items()}
-        for code, aliases in rules.aliases.items():
-            for alias in aliases:
-                names[match_form(alias)] = ("country", code)
-        for name in rules.ignore:
-            names[match_form(name)] = ("ignore", "")
+        names = rule_names(rules)
         self._labels = {o.slug: o.label for o in rules.organizations}
-        for organization in rules.organizations:
-            for name in organization.names:
-                names[match_form(name)] = ("organization", organization.slug)
         self._guarded = set()  # places that are also people's names
         for place in places():  # weaker: a country's own names and aliases come first
             key = match_form(place.name)

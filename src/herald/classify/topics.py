@@ -49,6 +49,16 @@ def phrase_form(phrase: str) -> tuple[str, str]:
     return words, "plural"
 
 
+def declined_phrases(rules: TopicRules) -> list[str]:
+    """The rules' Russian phrases that are matched in every case (those without "*")."""
+    return [
+        phrase
+        for topic in rules.topics
+        for phrase in [*topic.phrases, *topic.negative]
+        if not phrase.endswith("*") and is_russian(phrase)
+    ]
+
+
 def _forms(phrase: str) -> set[str]:
     """A phrase as matched (case folded); a Russian phrase without "*" in every case."""
     if not phrase.endswith("*") and is_russian(phrase):
