@@ -49,7 +49,7 @@ def _run(pipeline: Any, now: datetime) -> dict[str, Any]:
 
 def child(articles: int, folder: Path) -> dict[str, Any]:
     """Measure one size in this process."""
-    from herald.app import load, open_pipeline
+    from herald.app import load, open_pipeline, settle
 
     write_corpus(folder / "corpus", articles, FILES)
     listings = [(f"bench-{n:02d}", f"corpus/listing-{n:02d}.txt") for n in range(1, FILES + 1)]
@@ -58,6 +58,7 @@ def child(articles: int, folder: Path) -> dict[str, Any]:
     config = site_config(*listings, extra="[fetch]\nmax_bytes = 1073741824")
     (folder / "herald.toml").write_text(config, encoding="utf-8")
     pipeline = open_pipeline(load(folder / "herald.toml"))
+    settle()  # as `herald run` does once it has loaded
     now = datetime(2026, 3, 12, tzinfo=UTC)
     first = _run(pipeline, now)
     rerun = _run(pipeline, now + timedelta(hours=1))

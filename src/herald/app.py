@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,16 @@ class Loaded:
     classifier: Classifier
     translator: Translator | None
     store_password: str | None = None
+
+
+def settle() -> None:
+    """Once a process has loaded what lives as long as it (the rules' automata, the
+    places, the topic model: millions of objects), keep the cycle collector from walking
+    them again on every collection: classification runs about 8 % faster. For a process
+    that loads once (`herald run`, `herald schedule`); objects made after it are
+    collected as ever."""
+    gc.collect()  # what is garbage now is freed, not kept for good
+    gc.freeze()
 
 
 def load(config: Path, environment: Mapping[str, str] | None = None) -> Loaded:

@@ -21,6 +21,7 @@ from herald.app import (
     open_pipeline,
     open_store,
     reader_for,
+    settle,
     store_password,
 )
 from herald.errors import ConfigError, HeraldError
@@ -110,6 +111,7 @@ def run(config_path: Path, once: bool) -> None:
     Without --once, keeps running on the schedule like `herald schedule`.
     """
     loaded = _load(config_path)
+    settle()
     settings = loaded.settings
     try:
         pipeline = open_pipeline(loaded)
@@ -143,6 +145,7 @@ def run(config_path: Path, once: bool) -> None:
 def schedule(config_path: Path, serve: bool, host: str | None, port: int | None) -> None:
     """Run every source on its interval until SIGINT or SIGTERM."""
     loaded = _load(config_path)
+    settle()
     settings = loaded.settings
     try:
         pipeline = open_pipeline(loaded)
@@ -273,21 +276,29 @@ def preview(config_path: Path, source_id: str) -> None:
 
 @cli.command(name="eval")
 @config_option
-@click.argument("labels", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-def evaluate_command(config_path: Path, labels: Path) -> None:
-    """Score classification against a labelled set: precision and recall per tag family.
+@click.argument(
+    "labels", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+def evaluate_command(config_path: Path, labels: tuple[Path, ...]) -> None:
+    """Score classification against labelled sets: precision and recall per tag family.
 
-    LABELS is a JSON file naming a bulletin listing and the tags each entry should get.
-    Exit status 1 when a forbidden tag was given.
+    Each of LABELS is a JSON file naming a bulletin listing and the tags each entry should
+    get (a tuning part and a held-out part are scored apart: give both). Exit status 1 when
+    a forbidden tag was given.
     """
     loaded = _load(config_path)
-    try:
-        result = evaluate(labels, loaded.classifier)
-    except HeraldError as exc:
-        click.echo(f"herald: {exc}", err=True)
-        sys.exit(EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_ERROR)
-    click.echo(result.table())
-    if result.forbidden:
+    forbidden = False
+    for path in labels:
+        try:
+            result = evaluate(path, loaded.classifier)
+        except HeraldError as exc:
+            click.echo(f"herald: {exc}", err=True)
+            sys.exit(EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_ERROR)
+        if len(labels) > 1:
+            click.echo(f"== {path.name}: {result.about}")
+        click.echo(result.table())
+        forbidden = forbidden or bool(result.forbidden)
+    if forbidden:
         sys.exit(EXIT_ERROR)
 
 

@@ -28,7 +28,13 @@ def explain_text(tagged: TaggedArticle, settings: Settings) -> str:
             verdict = "in feed" if tag.passed else "weak, below threshold"
             lines.append(f"  {tag.term} {tag.label}: score {tag.score:g} ({verdict})")
             for e in tag.evidence:
-                lines.append(f'    "{e.matched}" in {e.where}, weight {e.weight:g}')
+                if e.where == "model":
+                    lines.append(
+                        f"    the topic model agrees, probability {e.weight:g}, "
+                        f"most from the words {e.matched}"
+                    )
+                else:
+                    lines.append(f'    "{e.matched}" in {e.where}, weight {e.weight:g}')
     if settings.site.home_country:
         lines.append("")
         lines.append(f"(the home country {settings.site.home_country} is never tagged)")

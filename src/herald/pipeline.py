@@ -115,6 +115,7 @@ class Pipeline:
             settings.site.home_country,
             settings.classify.topics.read_bytes(),
             settings.classify.countries.read_bytes(),
+            classifier.model.digest if classifier.model else "",
         )
 
     def reading(self, source: SourceSettings) -> str:

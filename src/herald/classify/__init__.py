@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pycountry
 
@@ -17,6 +17,7 @@ from herald.classify.countries import (
     country_label,
 )
 from herald.classify.matching import article_text
+from herald.classify.model import TopicModel, shipped_model
 from herald.classify.topics import TopicRule, TopicRules, TopicTagger
 from herald.errors import ConfigError
 from herald.models import Article, TaggedArticle
@@ -29,9 +30,18 @@ __all__ = ["Classifier", "country_label", "load_country_rules", "load_topic_rule
 class Classifier:
     """Built once from the rule files; tags articles without touching anything else."""
 
-    def __init__(self, countries: CountryRules, topics: TopicRules, home_country: str) -> None:
+    def __init__(
+        self,
+        countries: CountryRules,
+        topics: TopicRules,
+        home_country: str,
+        model: TopicModel | Literal["shipped"] | None = "shipped",
+    ) -> None:
+        """`model`: the topic model that may confirm a topic the rules found too little
+        evidence for (model.py); None for the rules alone."""
         self._countries = CountryTagger(countries, home_country)
-        self._topics = TopicTagger(topics)
+        self.model = shipped_model() if model == "shipped" else model
+        self._topics = TopicTagger(topics, self.model)
         self.topic_rules = topics
         self.organizations = tuple(o.slug for o in countries.organizations)
 

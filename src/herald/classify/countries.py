@@ -20,7 +20,7 @@ from typing import Any
 import pycountry
 from babel import Locale
 
-from herald.classify.forms import is_russian, russian_forms
+from herald.classify.forms import CYRILLIC, is_russian, russian_forms
 from herald.classify.matching import ArticleText, PhraseMatcher, match_form
 from herald.classify.places import PLACE_WEIGHT, places
 from herald.models import Evidence, Tag
@@ -128,7 +128,7 @@ class CountryTagger:
         names = _with_forms(names)
         self._targets = list(names.values())
         self._matcher = PhraseMatcher(
-            [(name, "kazakh" if _CYRILLIC.search(name) else "") for name in names],
+            [(name, "kazakh" if CYRILLIC.search(name) else "") for name in names],
             ignore_case=False,
         )
         self._home = home_country
@@ -184,9 +184,6 @@ class CountryTagger:
                 )
             )
         return tags
-
-
-_CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 
 
 def _with_forms(names: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:

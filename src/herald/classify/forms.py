@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 FORMS = Path(__file__).resolve().parent / "russian-forms.tsv"
+CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 _RUSSIAN_ONLY = re.compile(r"^[А-Яа-яЁё\s\-’'.]+$")
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 

@@ -100,19 +100,23 @@ class PhraseMatcher:
         position = 0
         # Leftmost-longest matches, found by the automaton itself. Where the longest phrase
         # at a place does not end on a word boundary ("Guinea-Bissauan"), nothing is taken.
+        size = len(text)
         for last, (length, targets) in self._automaton.iter_long(view):
             start = last - length + 1  # the gap before the word, so the word's index in text
             if start < position:
                 continue  # an ending that reached past the last match overlaps this one
             for index, ending in targets:
-                end = _end(text, last, ending)
+                if ending in ("", "plural"):
+                    end = _word_end(text, last, size, ending == "plural")
+                else:
+                    end = _rest_of_word(text, last, ending)
                 if end is not None:
                     yield index, start, text[start:end]
                     position = end
                     break
 
 
-_GAP = re.compile(r"\W")
+_GAP = re.compile(r"[^\w ]")  # a non-word character (a space is one already)
 _ENDINGS = ("", "plural", "any", "kazakh")
 
 
@@ -120,18 +124,27 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _end(view: str, end: int, ending: str) -> int | None:
-    """Where a match that reaches `end` really ends, given its allowed ending; None if it
-    does not end on a word boundary."""
-    if ending in ("any", "kazakh"):
-        stop = end
-        while stop < len(view) and _is_word(view[stop]):
-            stop += 1
-        if ending == "kazakh" and not KAZAKH_SUFFIXES.fullmatch(view, end, stop):
-            return None
-        return stop
-    for suffix in ("s", "es", "") if ending == "plural" else ("",):
-        stop = end + len(suffix)
-        if view.startswith(suffix, end) and (stop == len(view) or not _is_word(view[stop])):
+def _word_end(text: str, end: int, size: int, plural: bool) -> int | None:
+    """Where a match that reaches `end` ends as a whole word (with -s or -es if `plural`);
+    None if it does not end on a word boundary."""
+    if end >= size:
+        return end
+    char = text[end]
+    if not _is_word(char):
+        return end
+    if plural:
+        stop = end + 1 if char == "s" else end + 2 if text.startswith("es", end) else 0
+        if stop and (stop >= size or not _is_word(text[stop])):
             return stop
     return None
+
+
+def _rest_of_word(text: str, end: int, ending: str) -> int | None:
+    """Where a match that reaches `end` ends with "any" ending (the rest of its word) or a
+    "kazakh" one (a chain of Kazakh suffixes, else None)."""
+    stop = end
+    while stop < len(text) and _is_word(text[stop]):
+        stop += 1
+    if ending == "kazakh" and not KAZAKH_SUFFIXES.fullmatch(text, end, stop):
+        return None
+    return stop

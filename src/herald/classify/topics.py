@@ -1,4 +1,9 @@
-"""Topics: keyword and phrase rules from topics.toml, matched in one pass."""
+"""Topics: keyword and phrase rules from topics.toml, matched on the text and on its stems.
+
+A phrase is found as written (with its plural, or any ending after "*"), and an English
+phrase without "*" also by its words' stems, so that "escalation" finds "escalating" and
+"connectivity" finds "connected" (words.py). The forms of one phrase count as that phrase.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from herald.classify.forms import is_russian, russian_forms
+from herald.classify.forms import CYRILLIC, is_russian, russian_forms
 from herald.classify.matching import ArticleText, PhraseMatcher
+from herald.classify.model import TopicModel
+from herald.classify.words import stemmed_phrase, stems, words_of
 from herald.models import Evidence, Tag
+
+Targets = list[tuple[str, float | None]]  # what a phrase counts for: (topic, weight or None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +45,17 @@ class TopicRules:
             if topic.slug == slug:
                 return topic.labels.get(language or "", topic.label)
         return slug
+
+
+def _merged(found: list[Targets]) -> Targets:
+    """The topics of several phrases as one phrase: each topic at its greatest weight (a
+    phrase that does not count for a topic counts for it only if no other phrase does)."""
+    best: dict[str, float | None] = {}
+    for targets in found:
+        for slug, weight in targets:
+            if slug not in best or (weight is not None and (best[slug] or 0) < weight):
+                best[slug] = weight
+    return list(best.items())
 
 
 def phrase_form(phrase: str) -> tuple[str, str]:
@@ -69,9 +89,9 @@ def _forms(phrase: str) -> set[str]:
 class TopicTagger:
     """Tags the topics an article is about, each with its evidence."""
 
-    def __init__(self, rules: TopicRules) -> None:
+    def __init__(self, rules: TopicRules, model: TopicModel | None = None) -> None:
         # One alternative per distinct phrase; a phrase may count for several topics.
-        targets: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
+        targets: dict[str, Targets] = defaultdict(list)
         for topic in rules.topics:
             negative = [(phrase, None) for phrase in topic.negative]
             for phrase, weight in [*topic.phrases.items(), *negative]:
@@ -82,33 +102,66 @@ class TopicTagger:
         self._targets = [targets[p] for p in ordered]
         self._matcher = PhraseMatcher([phrase_form(p) for p in ordered], ignore_case=True)
         self._rules = rules
+        self._model = model
+        # The English phrases without "*" by their stems as well; the phrases of one stem
+        # key count as one phrase ("company", "companies"), the first of them.
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index, phrase in enumerate(ordered):
+            key = "" if phrase.endswith("*") or CYRILLIC.search(phrase) else stemmed_phrase(phrase)
+            if key:
+                groups[key].append(index)
+        self._phrase_of = list(range(len(ordered)))  # phrase -> the phrase it counts as
+        for members in groups.values():
+            for index in members:
+                self._phrase_of[index] = members[0]
+        self._stem_phrase = [members[0] for members in groups.values()]
+        self._stem_targets = [_merged([self._targets[i] for i in m]) for m in groups.values()]
+        self._stemmed = PhraseMatcher([(key, "") for key in groups], ignore_case=False)
 
     def tag(self, text: ArticleText) -> list[Tag]:
         """Topic tags; each phrase counts once in the title and once in the body."""
         seen: set[tuple[int, bool]] = set()
+        taken: list[tuple[int, int]] = []  # where the written phrases matched
         evidence: dict[str, list[Evidence]] = defaultdict(list)
-        for index, start, matched in self._matcher.finditer(text.text, text.gapped):
-            in_title = text.where(start) == "title"
-            if (index, in_title) in seen:
-                continue
-            seen.add((index, in_title))
+
+        def count(phrase: int, in_title: bool, matched: str, found: Targets) -> None:
+            seen.add((phrase, in_title))
             factor = self._rules.title_weight if in_title else 1.0
             where = "title" if in_title else "body"
-            for slug, weight in self._targets[index]:
+            for slug, weight in found:
                 if weight is not None:
                     evidence[slug].append(Evidence(matched, where, weight * factor))
+
+        for index, start, matched in self._matcher.finditer(text.text, text.gapped):
+            taken.append((start, start + len(matched)))
+            phrase, in_title = self._phrase_of[index], text.where(start) == "title"
+            if (phrase, in_title) not in seen:
+                count(phrase, in_title, matched, self._targets[index])
+        # The other words by their stems: "escalating" for "escalation".
+        words = stems(text.gapped, taken)
+        title = words.before(text.ends[0])
+        for index, at, matched in self._stemmed.finditer(words.view, words.view):
+            phrase, in_title = self._stem_phrase[index], at < title
+            if (phrase, in_title) not in seen:
+                start, end = words.span(at, matched)
+                count(phrase, in_title, text.text[start:end], self._stem_targets[index])
         tags = []
+        known: frozenset[str] | None = None  # the article's stems the model weighs, when asked
         for topic in self._rules.topics:
             if topic.slug in evidence:
-                score = sum(e.weight for e in evidence[topic.slug])
-                tags.append(
-                    Tag(
-                        family="topic",
-                        term=topic.slug,
-                        label=topic.label,
-                        score=score,
-                        passed=score >= topic.min_score,
-                        evidence=tuple(evidence[topic.slug]),
-                    )
-                )
+                found = evidence[topic.slug]
+                score = sum(e.weight for e in found)
+                passed = score >= topic.min_score
+                if not passed and self._model is not None:
+                    if known is None:
+                        written = " ".join(text.text[start:end] for start, end in taken)
+                        vocabulary = self._model.vocabulary
+                        known = words.among(vocabulary) | (words_of(written) & vocabulary)
+                    probability = self._model.probability(topic.slug, known)
+                    if probability is not None and probability >= self._model.agree:
+                        passed = True
+                        # The model's evidence: the words it weighed most, its probability.
+                        strongest = ", ".join(self._model.strongest(topic.slug, known))
+                        found.append(Evidence(strongest, "model", round(probability, 2)))
+                tags.append(Tag("topic", topic.slug, topic.label, score, passed, tuple(found)))
         return sorted(tags, key=lambda t: t.term)
