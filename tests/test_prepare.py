@@ -115,3 +115,25 @@ def test_the_article_agrees_with_the_name_behind_a_placeholder() -> None:
     answer = restore(prepared.sent, prepared)
     assert answer.startswith("La OMPI office")  # an acronym: its name's article
     assert "la Unión Europea" in answer and "la UE" in answer
+
+
+def test_adjectives_the_engine_lacks_are_sent_as_ones_it_knows() -> None:
+    """Apertium has no "Kazakh": it gets "Norwegian" (or the next one the text does not
+    hold), and its forms of that one come back as the missing one's."""
+    prepared = prepare("Kazakh and Uzbek envoys met Norwegian firms.", NAMES, "word")
+    assert prepared.sent == "Polish and Swedish envoys met Norwegian firms."
+    answer = "Polacos y enviados suecos cumplieron empresas noruegas."
+    assert restore(answer, prepared) == "Kazajos y enviados uzbekos cumplieron empresas noruegas."
+    # Not a part of a longer word, and not for engines that know the word themselves.
+    assert prepare("Kazakhstan and the Kazakhs", NAMES, "word").swaps == ()
+    assert prepare("Kazakh envoys", NAMES, "tag").sent == "Kazakh envoys"
+
+
+def test_apertium_places_and_inflects_the_adjective_it_lacks() -> None:
+    from herald.translate.apertium import Apertium
+
+    texts = ["Citizens can apply for Kazakh visas.", "An exhibition of Kazakh carpets opened."]
+    prepared = [prepare(text, NAMES, "word") for text in texts]
+    answers = Apertium().translate([p.sent for p in prepared], "en", "es")
+    made = [restore(answer, p) for answer, p in zip(answers, prepared, strict=True)]
+    assert "visados kazajos" in made[0] and "alfombras kazajas" in made[1], made

@@ -9,6 +9,11 @@ decides before translating:
   placeholder the engine keeps, and comes back in its target-language form: "the
   Dominican Republic" becomes "la República Dominicana", WIPO "OMPI", Tbilisi "Tiflis".
   Names that are also people's names (countries.toml's `ambiguous`) are left alone.
+- **Adjectives the engine lacks.** Apertium's English has no "Kazakh": for an engine that
+  reads placeholders as made-up words, an adjective of nationality it lacks is sent as one
+  it knows and the text does not hold ("Danish"), and the answer's forms of that one come
+  back as the missing one's ("visados daneses" -> "visados kazajos"), placed and inflected
+  by the engine (demonyms.toml).
 - **Casing.** A title in English Title Case is put in sentence case first ("Discuss" is a
   verb again, not a name), keeping acronyms, names and words its text capitalizes
   mid-sentence; the translation is given the target's headline convention (sentence case).
@@ -39,13 +44,26 @@ _PLACEHOLDER_WORD = re.compile(r"\bHgzn(\d+)z\b", re.IGNORECASE)
 _WORD_CHAR = re.compile(r"\w")
 # The Spanish article a country name takes after "the": "la República Dominicana".
 _ARTICLES = {
-    "es": {"República": "la", "Reino": "el", "Países": "los", "Emiratos": "los", "Islas": "las"}
+    "es": {
+        "República": "la",
+        "Reino": "el",
+        "Países": "los",
+        "Emiratos": "los",
+        "Islas": "las",
+        "Congo": "el",
+    }
 }
 # By target language, place names ("Tbilisi" -> "Tiflis"); under "countries", English
 # forms of country names with their ISO codes.
 EXONYMS: dict[str, dict[str, str]] = tomllib.loads(
     files("herald.translate").joinpath("exonyms.toml").read_text(encoding="utf-8")
 )
+# By target language: adjectives of nationality the engine lacks, and ones it knows to
+# send in their place, each with its forms (masculine, feminine, and their plurals).
+DEMONYMS: dict[str, dict[str, dict[str, list[str]]]] = tomllib.loads(
+    files("herald.translate").joinpath("demonyms.toml").read_text(encoding="utf-8")
+)
+Forms = tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +73,8 @@ class Names:
     target: str
     table: Mapping[str, str]
     _automaton: ahocorasick.Automaton = field(repr=False, compare=False)
+    missing: Mapping[str, Forms] = field(default_factory=dict)  # adjectives engines lack
+    stand_ins: tuple[tuple[str, Forms], ...] = ()  # and ones they know, to send instead
 
     @classmethod
     def build(cls, target: str, table: Mapping[str, str]) -> Names:
@@ -63,7 +83,10 @@ class Names:
             automaton.add_word(html.escape(phrase, quote=False), phrase)
         if table:
             automaton.make_automaton()
-        return cls(target, dict(table), automaton)
+        demonyms = DEMONYMS.get(target, {})
+        missing = {word: tuple(forms) for word, forms in demonyms.get("missing", {}).items()}
+        stand_ins = tuple((w, tuple(forms)) for w, forms in demonyms.get("stand-ins", {}).items())
+        return cls(target, dict(table), automaton, missing, stand_ins)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of each whole-word occurrence, longest first where two
@@ -94,10 +117,11 @@ class Prepared:
     targets: tuple[str, ...]  # what each placeholder becomes, by its number
     title: bool  # a title: the answer gets the target's headline casing
     language: str = ""  # the target language
+    swaps: tuple[tuple[Forms, Forms], ...] = ()  # a stand-in's forms, the missing one's
 
     @property
     def changed(self) -> bool:
-        return bool(self.targets) or self.title
+        return bool(self.targets) or self.title or bool(self.swaps)
 
 
 def name_table(
@@ -218,7 +242,29 @@ def prepare(
             last = end
         sent = "".join([*pieces, text[last:]])
     language = names.target if names is not None else ""
-    return Prepared(sentence_case(sent, keep) if title else sent, tuple(targets), title, language)
+    sent = sentence_case(sent, keep) if title else sent
+    swaps: list[tuple[Forms, Forms]] = []
+    if names is not None and style == "word":
+        sent, swaps = _stand_in(sent, names)
+    return Prepared(sent, tuple(targets), title, language, tuple(swaps))
+
+
+def _stand_in(text: str, names: Names) -> tuple[str, list[tuple[Forms, Forms]]]:
+    """The text with each adjective the engine lacks replaced by one it knows that the text
+    does not hold, and (the stand-in's forms, the missing one's) for each."""
+    swaps = []
+    free = [(w, forms) for w, forms in names.stand_ins if not _whole(w).search(text)]
+    for word, ours in names.missing.items():
+        found = _whole(word)
+        if free and found.search(text):
+            stand_in, theirs = free.pop(0)
+            text = found.sub(stand_in, text)
+            swaps.append((theirs, ours))
+    return text, swaps
+
+
+def _whole(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
 
 
 def restore(answer: str, prepared: Prepared) -> str:
@@ -234,6 +280,8 @@ def restore(answer: str, prepared: Prepared) -> str:
     # placeholder ("Hgzn0z Y Hgzn1z firman"), that word is no sentence start.
     answer = _AFTER_LEADING.sub(lambda m: m.group(1) + m.group(2).lower(), answer)
     text = _PLACEHOLDER_WORD.sub(target, _TAG.sub(target, answer))
+    for theirs, ours in prepared.swaps:  # "visados noruegos" -> "visados kazajos"
+        text = _swapped(text, theirs, ours)
     if prepared.language == "es" and prepared.targets:  # "a el Consejo" -> "al Consejo"
         text = _SPANISH_CONTRACTION.sub(lambda m: m.group(1) + "l ", text)
     if prepared.title:
@@ -279,6 +327,21 @@ def mid_sentence_capitals(paragraphs: Iterable[str]) -> frozenset[str]:
         for sentence in _SENTENCE_END.split(paragraph):
             found.update(w for w in _WORDS.findall(sentence)[1:] if w[0].isupper())
     return frozenset(found)
+
+
+def _swapped(text: str, theirs: Forms, ours: Forms) -> str:
+    """The text with each of the forms `theirs` written as the same form of `ours`."""
+
+    def swap(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return _like(ours[theirs.index(found.lower())], found)
+
+    return re.sub(rf"(?<!\w)(?:{'|'.join(theirs)})(?!\w)", swap, text, flags=re.IGNORECASE)
+
+
+def _like(word: str, like: str) -> str:
+    """`word` with the capital `like` starts with, if it does."""
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
 
 
 def _lower_part(part: str) -> str:
