@@ -30,6 +30,7 @@ from herald.evaluate import labelled
 from herald.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent
+LABELLED = ROOT / "tests" / "data" / "labelled"
 TUNING_FILES = ("labels.json", "labels-ru.json", "labels-kk.json")
 STRENGTHS = (0.3, 1.0, 3.0)
 AGREEMENTS = (0.5, 0.6, 0.7, 0.8, 0.9)
@@ -42,16 +43,15 @@ SMALLEST = 0.05  # weights nearer zero than this are left out of the file
 
 def tuning_entries() -> list[tuple[Article, dict[str, Any]]]:
     """Every entry of the tuning parts, with its labels."""
-    folder = ROOT / "tests" / "data" / "labelled"
-    return [pair for name in TUNING_FILES for pair in labelled(folder / name)]
+    return [pair for name in TUNING_FILES for pair in labelled(LABELLED / name)]
 
 
 def digest() -> str:
     """What the model is made from: the tuning sets and the topic rules."""
     found = hashlib.sha256()
     for name in TUNING_FILES:
-        data = json.loads((ROOT / "tests" / "data" / "labelled" / name).read_text("utf-8"))
-        found.update((ROOT / "tests" / "data" / "labelled" / data["listing"]).read_bytes())
+        data = json.loads((LABELLED / name).read_text("utf-8"))
+        found.update((LABELLED / data["listing"]).read_bytes())
         found.update(json.dumps(data, sort_keys=True).encode())
     found.update((ROOT / "config" / "topics.toml").read_bytes())
     return found.hexdigest()[:16]
@@ -88,15 +88,6 @@ def train(
     return model
 
 
-def as_model(topics: dict[str, Any], agree: float) -> TopicModel:
-    return TopicModel(
-        biases={t: v["bias"] for t, v in topics.items()},
-        weights={t: v["weights"] for t, v in topics.items()},
-        agree=agree,
-        digest="",
-    )
-
-
 def rates(
     classifier: Classifier, entries: Sequence[tuple[Article, dict[str, Any]]]
 ) -> tuple[int, int, int]:
@@ -127,7 +118,7 @@ def main() -> None:
         for agree in AGREEMENTS:
             tp = fp = fn = 0
             for model, (_, held) in zip(trained, folds, strict=True):
-                classifier = Classifier(countries, rules, "KZ", as_model(model, agree))
+                classifier = Classifier(countries, rules, "KZ", TopicModel.of(model, agree))
                 a, b, c = rates(classifier, [entries[i] for i in held])
                 tp, fp, fn = tp + a, fp + b, fn + c
             results[(strength, agree)] = recall_precision(tp, fp, fn)

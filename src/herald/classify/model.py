@@ -5,9 +5,10 @@ appear only once ("flights" in a line about a new embassy). The model, a logisti
 regression per topic trained on the tuning part of the labelled set (tools/train_topics.py,
 scikit-learn at build time; only its weights ship, in topic-model.json), weighs all the
 words. It never gives a topic alone: a topic some rule found evidence for, below the
-topic's `min_score`, is given when the model agrees with at least `AGREE` probability, and
-`herald explain` shows the model's figure and the words that weighed most beside the rules'
-evidence. A topic the model was not trained on (an operator's own) is left to the rules.
+topic's `min_score`, is given when the model is at least `agree` sure (chosen by
+cross-validation when it was trained, and kept in the file), and `herald explain` shows
+the model's figure and the words that weighed most beside the rules' evidence. A topic the
+model was not trained on (an operator's own) is left to the rules.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 MODEL = Path(__file__).resolve().parent / "topic-model.json"
 
@@ -33,6 +35,16 @@ class TopicModel:
     digest: str  # of the file, so that a new model re-tags what it changes
     vocabulary: frozenset[str] = field(init=False)  # every stem some topic weighs
     _words: dict[str, frozenset[str]] = field(init=False)  # the stems each topic weighs
+
+    @classmethod
+    def of(cls, topics: dict[str, Any], agree: float, digest: str = "") -> TopicModel:
+        """A model from its file's "topics" table: per topic, a bias and its weights."""
+        return cls(
+            biases={topic: t["bias"] for topic, t in topics.items()},
+            weights={topic: t["weights"] for topic, t in topics.items()},
+            agree=agree,
+            digest=digest,
+        )
 
     def __post_init__(self) -> None:
         words = {topic: frozenset(weights) for topic, weights in self.weights.items()}
@@ -60,9 +72,4 @@ def shipped_model() -> TopicModel:
     """topic-model.json as tools/train_topics.py wrote it."""
     data = MODEL.read_bytes()
     found = json.loads(data)
-    return TopicModel(
-        biases={topic: t["bias"] for topic, t in found["topics"].items()},
-        weights={topic: t["weights"] for topic, t in found["topics"].items()},
-        agree=found["agree"],
-        digest=hashlib.sha256(data).hexdigest()[:16],
-    )
+    return TopicModel.of(found["topics"], found["agree"], hashlib.sha256(data).hexdigest()[:16])

@@ -8,7 +8,7 @@ phrase without "*" also by its words' stems, so that "escalation" finds "escalat
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from herald.classify.forms import CYRILLIC, is_russian, russian_forms
@@ -119,7 +119,28 @@ class TopicTagger:
         self._stemmed = PhraseMatcher([(key, "") for key in groups], ignore_case=False)
 
     def tag(self, text: ArticleText) -> list[Tag]:
-        """Topic tags; each phrase counts once in the title and once in the body."""
+        """Topic tags; each phrase counts once in the title and once in the body; a topic
+        below its bar passes when the model agrees."""
+        evidence, stems_of_article = self._evidence(text)
+        known: frozenset[str] | None = None  # the article's stems the model weighs, when asked
+        tags = []
+        for topic in self._rules.topics:
+            if topic.slug not in evidence:
+                continue
+            found = evidence[topic.slug]
+            score = sum(e.weight for e in found)
+            passed = score >= topic.min_score
+            if not passed and self._model is not None:
+                known = stems_of_article() if known is None else known
+                passed = _agrees(self._model, topic.slug, known, found)
+            tags.append(Tag("topic", topic.slug, topic.label, score, passed, tuple(found)))
+        return sorted(tags, key=lambda t: t.term)
+
+    def _evidence(
+        self, text: ArticleText
+    ) -> tuple[dict[str, list[Evidence]], Callable[[], frozenset[str]]]:
+        """Each topic's evidence from the written phrases, then from the stems of the
+        words they did not take; and how to get the article's stems the model weighs."""
         seen: set[tuple[int, bool]] = set()
         taken: list[tuple[int, int]] = []  # where the written phrases matched
         evidence: dict[str, list[Evidence]] = defaultdict(list)
@@ -137,31 +158,28 @@ class TopicTagger:
             phrase, in_title = self._phrase_of[index], text.where(start) == "title"
             if (phrase, in_title) not in seen:
                 count(phrase, in_title, matched, self._targets[index])
-        # The other words by their stems: "escalating" for "escalation".
-        words = stems(text.gapped, taken)
+        words = stems(text.gapped, taken)  # "escalating" for "escalation"
         title = words.before(text.ends[0])
         for index, at, matched in self._stemmed.finditer(words.view, words.view):
             phrase, in_title = self._stem_phrase[index], at < title
             if (phrase, in_title) not in seen:
                 start, end = words.span(at, matched)
                 count(phrase, in_title, text.text[start:end], self._stem_targets[index])
-        tags = []
-        known: frozenset[str] | None = None  # the article's stems the model weighs, when asked
-        for topic in self._rules.topics:
-            if topic.slug in evidence:
-                found = evidence[topic.slug]
-                score = sum(e.weight for e in found)
-                passed = score >= topic.min_score
-                if not passed and self._model is not None:
-                    if known is None:
-                        written = " ".join(text.text[start:end] for start, end in taken)
-                        vocabulary = self._model.vocabulary
-                        known = words.among(vocabulary) | (words_of(written) & vocabulary)
-                    probability = self._model.probability(topic.slug, known)
-                    if probability is not None and probability >= self._model.agree:
-                        passed = True
-                        # The model's evidence: the words it weighed most, its probability.
-                        strongest = ", ".join(self._model.strongest(topic.slug, known))
-                        found.append(Evidence(strongest, "model", round(probability, 2)))
-                tags.append(Tag("topic", topic.slug, topic.label, score, passed, tuple(found)))
-        return sorted(tags, key=lambda t: t.term)
+
+        def stems_of_article() -> frozenset[str]:
+            vocabulary = self._model.vocabulary if self._model is not None else frozenset()
+            written = " ".join(text.text[start:end] for start, end in taken)
+            return words.among(vocabulary) | (words_of(written) & vocabulary)
+
+        return evidence, stems_of_article
+
+
+def _agrees(model: TopicModel, topic: str, known: frozenset[str], found: list[Evidence]) -> bool:
+    """Whether the model is sure enough of the topic; if so, its evidence (the words it
+    weighed most, at its probability) joins the rules'."""
+    probability = model.probability(topic, known)
+    if probability is None or probability < model.agree:
+        return False
+    strongest = ", ".join(model.strongest(topic, known))
+    found.append(Evidence(strongest, "model", round(probability, 2)))
+    return True

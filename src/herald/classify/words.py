@@ -1,9 +1,9 @@
 """An article's words by their stems, so that one rule matches every form of its words.
 
 "escalation" and "escalating" are one stem (Snowball's English stemmer, through PyStemmer:
-"escal"), as are
-"connectivity" and "connected", "evacuated" and "evacuation". Topic rules are matched on
-the stems as well as on the text (topics.py), and the topic model reads them (model.py).
+"escal"), as are "connectivity" and "connected", "evacuated" and "evacuation". Topic rules
+are matched on the stems as well as on the text (topics.py), and the topic model reads
+them (model.py).
 English words take the English stemmer, Russian and Kazakh ones the Russian stemmer (the
 model reads them; the rules' Russian phrases have their case forms, forms.py).
 """
@@ -27,7 +27,7 @@ _BARRIER = "ǀ"  # a letter (U+01C0) no phrase has, in place of words left out
 
 
 _STEMS: dict[str, str] = {}  # word -> stem, for every word seen (a text's words repeat)
-_MOST = 1 << 18
+_MOST = 1 << 18  # words kept at most (a few MB); then the table starts afresh
 
 
 def stem(word: str) -> str:
