@@ -6,10 +6,9 @@ import re
 import unicodedata
 
 # Invisible characters that only get in the way of matching and display.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 # C0 and C1 controls, and what XML 1.0 cannot carry at all (surrogates, U+FFFE, U+FFFF).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _FOREIGN = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -28,9 +27,9 @@ _FOREIGN_LOOKALIKES = frozenset("АВЕКМНОРСТХУІЈЅаеорсухі�
 
 def clean_line(text: str) -> str:
     """Normalize one line of text: NFC, no control or invisible characters, single spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = _CONTROL.sub(" ", text)
-    text = _SPACE.sub(" ", text).strip()
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    # Runs of whitespace (str.split's, which are re's \s) become one space.
+    text = " ".join(_CONTROL.sub(" ", text).split())
     if _FOREIGN.search(text):
         text = _WORD.sub(_repair_word, text)
     return text
