@@ -6,6 +6,8 @@ import unicodedata
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from herald.models import Article, RawItem
 from herald.normalize import CONTENT_LIMIT, TEXT_LIMIT, TITLE_LIMIT, normalize, to_utc
@@ -41,6 +43,20 @@ def test_nfc_controls_and_invisible_characters() -> None:
     cleaned = clean_line(f"\x07{decomposed}\u200b  and\tmore\x00")
     assert cleaned == "Côte d\u2019Ivoire and more"
     assert unicodedata.is_normalized("NFC", cleaned)
+
+
+@example("a\u200bb\u00a0\x85 e\u0301")
+@given(st.text(alphabet=" \t\n\r\u00a0\u2003\u3000\x85\x1c\x1f\x01\x7f\u200b\u00adabé"))
+def test_a_clean_line_has_single_spaces_and_nothing_invisible(line: str) -> None:
+    """Whatever runs of spaces, controls and invisible characters a line has, it comes
+    out with the words in order, one plain space between them, none at either end."""
+    cleaned = clean_line(line)
+    assert cleaned == cleaned.strip() and "  " not in cleaned
+    assert not any(c.isspace() and c != " " for c in cleaned)
+    assert not set(cleaned) & set("\u200b\u00ad\x01\x7f\x85")
+    kept = unicodedata.normalize("NFC", line).replace("\u200b", "").replace("\u00ad", "")
+    words = "".join(c if c in "abé" else " " for c in kept)
+    assert cleaned.split(" ") == (words.split() or [""])
 
 
 def test_cut_on_word_boundary() -> None:
