@@ -89,6 +89,10 @@ def declined(name: str) -> set[str]:
     for index, found in enumerate(options):
         if index != head:
             parses[index] = _nominative(found, parses[head] if index < head else None)
+    # In the accusative a masculine or plural adjective follows its noun's animacy
+    # (лесной пожар → лесной пожар, never лесного пожар).
+    tag: Any = parses[head].tag if parses[head] is not None else None
+    animate = tag.animacy if tag is not None and not {"femn", "neut"} & tag.grammemes else None
     # Coordinated nouns decline with the head: Босния и Герцеговина → Боснии и Герцеговине.
     last = head
     if head + 2 < len(words) and words[head + 1] == "и":
@@ -99,11 +103,7 @@ def declined(name: str) -> set[str]:
         for index, (word, parsed) in enumerate(zip(words, parses, strict=True)):
             changed = None
             if parsed is not None and index <= last and (index <= head or index == last):
-                # In the accusative a masculine or plural adjective follows its noun's
-                # animacy (лесной пожар → лесной пожар, never лесного пожар).
-                tag = parses[head].tag
-                agrees = index < head and case == "accs" and "femn" not in tag
-                animacy = tag.animacy if agrees and "neut" not in tag else None
+                animacy = animate if index < head and case == "accs" else None
                 changed = (animacy and parsed.inflect({case, animacy})) or parsed.inflect({case})
             inflected.append(_cased(changed.word, word) if changed is not None else word)
         forms.add(" ".join(inflected))
