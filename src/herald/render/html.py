@@ -30,6 +30,7 @@ _ENV = Environment(
     lstrip_blocks=True,
     undefined=StrictUndefined,
     keep_trailing_newline=True,
+    auto_reload=False,  # the templates ship with Herald: no stat of them on every page
 )
 _RESOURCES = files("herald.render")
 # Files published as they are at the top of the served directory.
