@@ -142,3 +142,27 @@ def test_the_shipped_model_is_trained_on_todays_tuning_sets() -> None:
             a, b = found["weights"].get(word, 0.0), mine["weights"].get(word, 0.0)
             assert abs(a - b) <= SMALLEST + 0.002, (topic, word)
     assert shipped_model().agree == shipped["agree"]
+
+
+def test_an_operator_may_keep_to_the_rules(tmp_path: Path) -> None:
+    """[classify] topic_model = false: no topic is confirmed by the model."""
+    from herald.app import load
+    from herald.evaluate import labelled
+
+    from .conftest import DATA, SAMPLE, bulletin_source, write_config
+
+    (tmp_path / "on").mkdir()
+    (tmp_path / "off").mkdir()
+    sources = [bulletin_source(SAMPLE)]
+    on = load(write_config(tmp_path / "on", sources, store_url=None)).classifier
+    off = load(write_config(tmp_path / "off", sources, extra="topic_model = false", store_url=None))
+    assert on.model is not None and off.classifier.model is None
+    confirmed = 0
+    for found, _ in labelled(DATA / "labelled" / "labels.json"):
+        by_model = {
+            t.term for t in on.classify(found).tags if any(e.where == "model" for e in t.evidence)
+        }
+        alone = {t.term: t.passed for t in off.classifier.classify(found).tags}
+        assert all(alone[term] is False for term in by_model)
+        confirmed += len(by_model)
+    assert confirmed >= 10  # the model does confirm topics on this set

@@ -50,7 +50,10 @@ def load(config: Path, environment: Mapping[str, str] | None = None) -> Loaded:
     settings = load_settings(config)
     countries = load_country_rules(settings.classify.countries)
     classifier = Classifier(
-        countries, load_topic_rules(settings.classify.topics), settings.site.home_country
+        countries,
+        load_topic_rules(settings.classify.topics),
+        settings.site.home_country,
+        "shipped" if settings.classify.topic_model else None,
     )
     environment = os.environ if environment is None else environment
     translator = build_translator(settings, environment, countries)

@@ -259,10 +259,12 @@ class TranslateSettings(_Section):
 
 
 class ClassifySettings(_Section):
-    """[classify]: the rule files for countries and topics."""
+    """[classify]: the rule files for countries and topics, and whether the topic model
+    may confirm a topic its rules found too little evidence for."""
 
     topics: Path = Path("topics.toml")
     countries: Path = Path("countries.toml")
+    topic_model: bool = True
 
     _resolve = field_validator("topics", "countries", mode="before")(_relative_to_config)
 
