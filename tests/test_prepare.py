@@ -118,12 +118,16 @@ def test_the_article_agrees_with_the_name_behind_a_placeholder() -> None:
 
 
 def test_adjectives_the_engine_lacks_are_sent_as_ones_it_knows() -> None:
-    """Apertium has no "Kazakh": it gets "Norwegian" (or the next one the text does not
+    """Apertium has no "Kazakh": it gets "Polish" (or the next one the text does not
     hold), and its forms of that one come back as the missing one's."""
-    prepared = prepare("Kazakh and Uzbek envoys met Norwegian firms.", NAMES, "word")
-    assert prepared.sent == "Polish and Swedish envoys met Norwegian firms."
-    answer = "Polacos y enviados suecos cumplieron empresas noruegas."
-    assert restore(answer, prepared) == "Kazajos y enviados uzbekos cumplieron empresas noruegas."
+    prepared = prepare("Kazakh and Uzbek envoys met Polish firms.", NAMES, "word")
+    assert prepared.sent == "Swedish and Austrian envoys met Polish firms."
+    answer = "Suecos y enviados austriacos cumplieron empresas polacas."
+    assert restore(answer, prepared) == "Kazajos y enviados uzbekos cumplieron empresas polacas."
+    # A name Herald put in is never taken for a stand-in's form.
+    prepared = prepare("Kazakh envoys in Sweden", NAMES, "word")
+    assert prepared.sent.startswith("Polish envoys in Hgzn0z")
+    assert restore("Enviados polacos en Hgzn0z", prepared) == "Enviados kazajos en Suecia"
     # Not a part of a longer word, and not for engines that know the word themselves.
     assert prepare("Kazakhstan and the Kazakhs", NAMES, "word").swaps == ()
     assert prepare("Kazakh envoys", NAMES, "tag").sent == "Kazakh envoys"

@@ -11,8 +11,8 @@ decides before translating:
   Names that are also people's names (countries.toml's `ambiguous`) are left alone.
 - **Adjectives the engine lacks.** Apertium's English has no "Kazakh": for an engine that
   reads placeholders as made-up words, an adjective of nationality it lacks is sent as one
-  it knows and the text does not hold ("Danish"), and the answer's forms of that one come
-  back as the missing one's ("visados daneses" -> "visados kazajos"), placed and inflected
+  it knows and the text does not hold ("Polish"), and the answer's forms of that one come
+  back as the missing one's ("visados polacos" -> "visados kazajos"), placed and inflected
   by the engine (demonyms.toml).
 - **Casing.** A title in English Title Case is put in sentence case first ("Discuss" is a
   verb again, not a name), keeping acronyms, names and words its text capitalizes
@@ -279,9 +279,9 @@ def restore(answer: str, prepared: Prepared) -> str:
     # Apertium gives a sentence's capital to its first word it knows: after a leading
     # placeholder ("Hgzn0z Y Hgzn1z firman"), that word is no sentence start.
     answer = _AFTER_LEADING.sub(lambda m: m.group(1) + m.group(2).lower(), answer)
+    for theirs, ours in prepared.swaps:  # "visados polacos" -> "visados kazajos"
+        answer = _swapped(answer, theirs, ours)  # before the names: those stay as they are
     text = _PLACEHOLDER_WORD.sub(target, _TAG.sub(target, answer))
-    for theirs, ours in prepared.swaps:  # "visados noruegos" -> "visados kazajos"
-        text = _swapped(text, theirs, ours)
     if prepared.language == "es" and prepared.targets:  # "a el Consejo" -> "al Consejo"
         text = _SPANISH_CONTRACTION.sub(lambda m: m.group(1) + "l ", text)
     if prepared.title:
