@@ -26,7 +26,7 @@ from herald.classify import Classifier, load_country_rules, load_topic_rules
 from herald.classify.matching import article_text
 from herald.classify.model import MODEL, TopicModel
 from herald.classify.words import words_of
-from herald.evaluate import labelled
+from herald.evaluate import Score, labelled, score
 from herald.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,24 +88,6 @@ def train(
     return model
 
 
-def rates(
-    classifier: Classifier, entries: Sequence[tuple[Article, dict[str, Any]]]
-) -> tuple[int, int, int]:
-    """Topic true positives, false positives and misses."""
-    tp = fp = fn = 0
-    for article, entry in entries:
-        tagged = classifier.classify(article)
-        given = {t.term for t in tagged.tags if t.family == "topic" and t.passed}
-        expected = set(entry["topics"])
-        tp, fp = tp + len(given & expected), fp + len(given - expected)
-        fn += len(expected - given)
-    return tp, fp, fn
-
-
-def recall_precision(tp: int, fp: int, fn: int) -> tuple[float, float]:
-    return tp / max(tp + fn, 1), tp / max(tp + fp, 1)
-
-
 def main() -> None:
     countries = load_country_rules(ROOT / "config" / "countries.toml")
     rules = load_topic_rules(ROOT / "config" / "topics.toml")
@@ -116,18 +98,17 @@ def main() -> None:
     for strength in STRENGTHS:
         trained = [train([entries[i] for i in fit], topics, strength) for fit, _ in folds]
         for agree in AGREEMENTS:
-            tp = fp = fn = 0
+            found = Score()
             for model, (_, held) in zip(trained, folds, strict=True):
                 classifier = Classifier(countries, rules, "KZ", TopicModel.of(model, agree))
-                a, b, c = rates(classifier, [entries[i] for i in held])
-                tp, fp, fn = tp + a, fp + b, fn + c
-            results[(strength, agree)] = recall_precision(tp, fp, fn)
-            recall, precision = results[(strength, agree)]
+                found += score([entries[i] for i in held], classifier).scores["topic"]
+            results[(strength, agree)] = (found.recall, found.precision)
             print(
-                f"C={strength:<4} agree={agree:.1f}: recall {recall:.3f} precision {precision:.3f}"
+                f"C={strength:<4} agree={agree:.1f}: "
+                f"recall {found.recall:.3f} precision {found.precision:.3f}"
             )
-    recall, precision = recall_precision(*rates(Classifier(countries, rules, "KZ", None), entries))
-    print(f"the rules alone: recall {recall:.3f} precision {precision:.3f}")
+    alone = score(entries, Classifier(countries, rules, "KZ", None)).scores["topic"]
+    print(f"the rules alone: recall {alone.recall:.3f} precision {alone.precision:.3f}")
     good = {k: v for k, v in results.items() if v[1] >= PRECISION} or results
     strength, agree = max(good, key=lambda k: (good[k][0], good[k][1], k[1]))
     model = {

@@ -11,6 +11,7 @@ as found nor as missed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,9 @@ class Score:
     def recall(self) -> float:
         """Of the tags expected, the share that were given (1 when none were expected)."""
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def __add__(self, other: Score) -> Score:
+        return Score(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
 
 @dataclass
@@ -80,7 +84,10 @@ def _labels(path: Path) -> dict[str, Any]:
 
 def labelled(path: Path) -> list[tuple[Article, dict[str, Any]]]:
     """The entries of a labelled listing as articles, each with its labels."""
-    data = _labels(path)
+    return _entries(path, _labels(path))
+
+
+def _entries(path: Path, data: dict[str, Any]) -> list[tuple[Article, dict[str, Any]]]:
     listing = path.parent / data["listing"]
     try:
         source = SourceSettings(
@@ -112,10 +119,18 @@ def labelled(path: Path) -> list[tuple[Article, dict[str, Any]]]:
 
 def evaluate(path: Path, classifier: Classifier) -> Evaluation:
     """Classify every entry of the labelled listing and compare with its labels."""
-    data, entries = _labels(path), labelled(path)
+    data = _labels(path)
+    entries = _entries(path, data)
     part = data.get("part", "a set")
     about = f"{part} part, {data.get('language', 'en')}, {len(entries)} entries"
-    result = Evaluation(about=about if part != "a set" else f"{len(entries)} entries")
+    return score(entries, classifier, about if part != "a set" else f"{len(entries)} entries")
+
+
+def score(
+    entries: Iterable[tuple[Article, dict[str, Any]]], classifier: Classifier, about: str = ""
+) -> Evaluation:
+    """Classify labelled entries and compare each with its labels."""
+    result = Evaluation(about=about)
     for article, entry in entries:
         tagged = classifier.classify(article)
         # A tag that is acceptable either way (a place named in passing) is not counted.
