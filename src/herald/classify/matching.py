@@ -47,7 +47,7 @@ def article_text(article: Article) -> ArticleText:
         ends.append(position)
         position += 1
     text = "\n".join(parts)
-    return ArticleText(text, tuple(ends), _GAP.sub(" ", text))
+    return ArticleText(text, tuple(ends), spaced(text))
 
 
 class PhraseMatcher:
@@ -81,7 +81,7 @@ class PhraseMatcher:
 
     def _fold(self, text: str, gapped: str | None = None) -> str:
         """The form phrases and texts are matched in; always exactly as long as the text."""
-        text = _GAP.sub(" ", text) if gapped is None else gapped
+        text = spaced(text) if gapped is None else gapped
         if self._ignore_case:
             lowered = text.lower()
             if len(lowered) == len(text):
@@ -117,6 +117,13 @@ class PhraseMatcher:
 
 
 _GAP = re.compile(r"[^\w ]")  # a non-word character (a space is one already)
+
+
+def spaced(text: str) -> str:
+    """The text with every non-word character as a space: the form matching reads."""
+    return _GAP.sub(" ", text)
+
+
 _ENDINGS = ("", "plural", "any", "kazakh")
 
 

@@ -17,10 +17,12 @@ from collections.abc import Sequence
 
 import Stemmer
 
-_GAP = re.compile(r"[^\w ]")  # a non-word character (a space is one already)
+from herald.classify.forms import CYRILLIC
+from herald.classify.matching import spaced
+
 _WORD = re.compile(r"\S+")  # a word of a text whose non-word characters are spaces
 _LATIN = re.compile(r"[a-z]+")
-_CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]+")
+_CYRILLIC = re.compile(CYRILLIC.pattern + "+")
 _ENGLISH = Stemmer.Stemmer("english")  # PyStemmer: the Snowball stemmers, compiled
 _RUSSIAN = Stemmer.Stemmer("russian")
 _BARRIER = "ǀ"  # a letter (U+01C0) no phrase has, in place of words left out
@@ -106,9 +108,9 @@ def stems(gapped: str, without: Sequence[tuple[int, int]] = ()) -> Stems:
 
 def words_of(text: str) -> set[str]:
     """The distinct stems of a text's words."""
-    return set(_stems_of(_GAP.sub(" ", text).lower().split()))
+    return set(_stems_of(spaced(text).lower().split()))
 
 
 def stemmed_phrase(phrase: str) -> str:
     """A rule's phrase as its stems ("agro-industrial complexes" → "agro industri complex")."""
-    return " ".join(_stems_of(_GAP.sub(" ", phrase).lower().split()))
+    return " ".join(_stems_of(spaced(phrase).lower().split()))
