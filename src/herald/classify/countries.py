@@ -112,6 +112,11 @@ def rule_names(rules: CountryRules) -> dict[str, tuple[str, str]]:
     return names
 
 
+def declined_names(rules: CountryRules) -> list[str]:
+    """The names whose Russian forms the tagger matches: the rules' and the places'."""
+    return [*rule_names(rules), *(match_form(place.name) for place in places())]
+
+
 class CountryTagger:
     """Tags the countries and organizations an article is about, each with its evidence."""
 

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 FORMS = Path(__file__).resolve().parent / "russian-forms.tsv"
-CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+CYRILLIC_LETTERS = "А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"  # Russian and Kazakh
+CYRILLIC = re.compile(f"[{CYRILLIC_LETTERS}]")
 _RUSSIAN_ONLY = re.compile(r"^[А-Яа-яЁё\s\-’'.]+$")
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 

