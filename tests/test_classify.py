@@ -290,6 +290,13 @@ def test_context_mistakes(tmp_path: Path, text: str, problem: str) -> None:
             "Консулдық қызметкерлері Жиддада қажыларды қарсы алды.",
             {("country", "SA"): True},
         ),
+        # "Congo" alone is either Congo: neither; a capital or the full name says which.
+        ("Ceasefire in Congo welcomed", "Fighting in eastern Congo has stopped.", {}),
+        (
+            "Talks in Kinshasa on the Congo",
+            "Envoys met in Kinshasa on the future of the Congo.",
+            {("country", "CD"): True},
+        ),
         # Not a place: a Russian word (a mound), a Kazakh month (Қазан, October).
         ("Курган Бесшатыр", "Курган изучают археологи.", {}),
         ("Қазан айында форум өтеді", "Қазан айында делегация келеді.", {}),
