@@ -96,6 +96,24 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
         SQLiteStore(path)
 
 
+def test_put_notes_its_digest_and_generation_in_the_row_it_writes(store: SQLStore) -> None:
+    """The digest of the raw item and the generation the write is noted at are what a
+    later UPDATE would have made them; a put without a digest keeps the stored one."""
+    store.put(TaggedArticle(article(), TAGS), WHEN, "first")
+    assert store.raw_digests(["urn:uuid:1"]) == {"urn:uuid:1": "first"}
+    assert store.generation() == 1
+    assert store.changes(FeedQuery()) == [("urn:uuid:1", 1)]
+    with store.transaction():  # two writes in one transaction: one generation
+        store.put(TaggedArticle(article(title="Edited"), TAGS), WHEN)
+        store.put(TaggedArticle(article("urn:uuid:2"), TAGS), WHEN, "second")
+    assert store.generation() == 2
+    assert store.changes(FeedQuery()) == [("urn:uuid:1", 2), ("urn:uuid:2", 2)]
+    assert store.raw_digests(["urn:uuid:1", "urn:uuid:2"]) == {
+        "urn:uuid:1": "first",
+        "urn:uuid:2": "second",
+    }
+
+
 def test_round_trip_with_tags_and_feed_queries(store: SQLStore) -> None:
     tagged = TaggedArticle(article(), TAGS)
     store.put(tagged, WHEN)

@@ -199,6 +199,7 @@ class Pipeline:
             articles = first_of_each(resolved)
             firsts = {f for a in articles if (f := first_version_of(a)) is not None}
             stored = self.store.get_many([*(a.id for a in articles), *firsts])
+            raw_digests = {stored_as[a.id]: digest for a, digest in made}
             tagged: dict[str, TaggedArticle] = {}
             for article in articles:
                 first = first_version_of(article)
@@ -210,9 +211,10 @@ class Pipeline:
                 )
                 decision = decide(tagged[article.id], stored.get(article.id), now)
                 if decision.article is not None:
-                    self.store.put(decision.article, now)
+                    put = decision.article.article.id
+                    self.store.put(decision.article, now, raw_digests.pop(put, None))
                 report.outcomes[decision.outcome] += 1
-            self.store.save_raw_digests((stored_as[a.id], digest) for a, digest in made)
+            self.store.save_raw_digests(raw_digests.items())  # of the articles not stored again
             self.store.record_fetch(source.id, now, "; ".join(report.problems) or None)
         log.info(
             'source "%s": %s',

@@ -85,8 +85,9 @@ class Store(Protocol):
     def get(self, article_id: str) -> TaggedArticle | None:
         """One article, by its full id or a unique part of it."""
 
-    def put(self, tagged: TaggedArticle, now: datetime) -> None:
-        """Insert or replace an article and its tags."""
+    def put(self, tagged: TaggedArticle, now: datetime, raw_digest: str | None = None) -> None:
+        """Insert or replace an article and its tags, with the digest of the raw item it
+        was made from (see `save_raw_digests`)."""
 
     def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
         """A feed's newest articles by `published`, at most `limit`, as feeds show them:

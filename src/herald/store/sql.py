@@ -31,6 +31,7 @@ class _Pending:
     appended: set[str] = field(default_factory=set)
     rewritten: set[str] = field(default_factory=set)
     also: set[str] = field(default_factory=set)
+    generation: int | None = None  # the one the transaction's changes will be noted at
 
 
 def iso(moment: datetime) -> str:
@@ -140,25 +141,31 @@ class SQLStore:
             return None
         return self._with_tags(rows)[0]
 
-    def put(self, tagged: TaggedArticle, now: datetime) -> None:
-        """Insert or replace an article and its tags, keeping when it was first seen."""
+    def put(self, tagged: TaggedArticle, now: datetime, raw_digest: str | None = None) -> None:
+        """Insert or replace an article and its tags, keeping when it was first seen, with
+        the digest of the raw item it was made from (see `save_raw_digests`)."""
         a = tagged.article
         with self.transaction():
             # One statement stores it and says whether it was there (a new row has
-            # revision 1; a stored one's revision goes up) and where it arrived.
+            # revision 1; a stored one's revision goes up) and where it arrived. It also
+            # writes what the end of the transaction would (the generation it changed at,
+            # the digest): an article's row is large, and each later UPDATE of it is
+            # another write of all of it.
             ((seq, revision),) = self._tuples(
                 """
                 INSERT INTO articles (id, source_id, key, title, url, published, updated,
                     language, summary, content_html, paragraphs, has_images, first_seen,
-                    grp, note, seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                    grp, note, raw_digest, changed, seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                     (SELECT coalesce(max(seq), 0) + 1 FROM articles))
                 ON CONFLICT (id) DO UPDATE SET key = excluded.key, title = excluded.title,
                     url = excluded.url, updated = excluded.updated,
                     language = excluded.language, summary = excluded.summary,
                     content_html = excluded.content_html, paragraphs = excluded.paragraphs,
                     has_images = excluded.has_images, grp = excluded.grp,
-                    note = excluded.note, revision = articles.revision + 1
+                    note = excluded.note, revision = articles.revision + 1,
+                    raw_digest = coalesce(excluded.raw_digest, articles.raw_digest),
+                    changed = excluded.changed
                 RETURNING seq, revision
                 """,
                 [
@@ -177,6 +184,8 @@ class SQLStore:
                     iso(now),
                     a.group,
                     a.note,
+                    raw_digest,
+                    self._next_generation(),
                 ],
             )
             existed = revision > 1
@@ -188,8 +197,8 @@ class SQLStore:
                 )
                 touched += [row[0] for row in siblings]
                 self._runmany(
-                    "UPDATE articles SET revision = revision + 1 WHERE id = ?",
-                    [(i,) for i in touched[1:]],
+                    "UPDATE articles SET revision = revision + 1, changed = ? WHERE id = ?",
+                    [(self._next_generation(), i) for i in touched[1:]],
                 )
             leaving: set[str] = set()
             if existed:  # its old tags go; the feeds it may leave change too
@@ -382,6 +391,13 @@ class SQLStore:
         self._pending.rewritten.update(rewritten)
         self._pending.also.update(also)
 
+    def _next_generation(self) -> int:
+        """The generation this transaction's changes will be noted at (writers take turns,
+        so no other can start one first)."""
+        if self._pending.generation is None:
+            self._pending.generation = self.generation() + 1
+        return self._pending.generation
+
     def _note_changes(self) -> None:
         """Start a new generation, and note it on every feed that holds the articles the
         transaction changed: whether only by new articles at its end, or otherwise."""
@@ -391,9 +407,10 @@ class SQLStore:
         self._run("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         generation = self.generation()
         for chunk in _chunks(sorted(pending.appended | pending.rewritten)):
+            # The rows `put` wrote already say so: they are not written again.
             self._run(
-                f"UPDATE articles SET changed = ? WHERE id IN ({_marks(chunk)})",
-                [generation, *chunk],
+                f"UPDATE articles SET changed = ? WHERE id IN ({_marks(chunk)}) AND changed != ?",
+                [generation, *chunk, generation],
             )
         grown = self._feeds_of(sorted(pending.appended))
         changed = self._feeds_of(sorted(pending.rewritten)) if pending.rewritten else set()
