@@ -114,6 +114,26 @@ def test_put_notes_its_digest_and_generation_in_the_row_it_writes(store: SQLStor
     }
 
 
+def test_newest_update_and_terms_of_a_feed(store: SQLStore) -> None:
+    """The newest update among a feed's articles (a language version after its first one
+    is not in the first-language feeds), and the terms that make feeds, in order."""
+    later = WHEN + timedelta(hours=2)
+    store.put(TaggedArticle(article(), TAGS), WHEN)
+    store.put(
+        TaggedArticle(replace(article("urn:uuid:2"), updated=later - timedelta(hours=1)), TAGS[2:]),
+        WHEN,
+    )
+    version = replace(article("urn:uuid:3"), updated=later, language="ru", group="urn:uuid:1")
+    store.put(TaggedArticle(replace(article(), group="urn:uuid:1"), TAGS), WHEN)
+    store.put(TaggedArticle(version, (TAGS[1], replace(TAGS[1], term="AM", passed=True))), WHEN)
+    assert store.newest_update() == later - timedelta(hours=1)
+    assert store.newest_update(FeedQuery(language="ru")) == later
+    assert store.newest_update(FeedQuery(family="country", term="BE")) == WHEN
+    assert store.terms("country") == ["AM", "BE"]  # RW never passed; AM did, once
+    assert store.terms("topic") == ["trade-investment"]
+    assert store.terms("organization") == []
+
+
 def test_round_trip_with_tags_and_feed_queries(store: SQLStore) -> None:
     tagged = TaggedArticle(article(), TAGS)
     store.put(tagged, WHEN)

@@ -115,6 +115,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (hash, field, target, engine)
     );
     """,
+    # 2: the SQLite store's migration 16, articles by their last update.
+    """
+    CREATE INDEX articles_by_update ON articles (updated);
+    """,
 )
 
 # What `herald migrate` copies, table by table, in an order that keeps references whole.
