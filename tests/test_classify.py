@@ -297,6 +297,17 @@ def test_context_mistakes(tmp_path: Path, text: str, problem: str) -> None:
             "Envoys met in Kinshasa on the future of the Congo.",
             {("country", "CD"): True},
         ),
+        # Russian adjectives of countries, in any ending, capitalized or not.
+        (
+            "Испанская компания построит ветровую станцию",
+            "Испанские инженеры прибыли в Астану.",
+            {("country", "ES"): True},
+        ),
+        (
+            "Казахстанско-китайские переговоры",
+            "Стороны обсудили китайские инвестиции.",
+            {("country", "CN"): True},
+        ),
         # Not a place: a Russian word (a mound), a Kazakh month (Қазан, October).
         ("Курган Бесшатыр", "Курган изучают археологи.", {}),
         ("Қазан айында форум өтеді", "Қазан айында делегация келеді.", {}),

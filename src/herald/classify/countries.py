@@ -104,6 +104,8 @@ def rule_names(rules: CountryRules) -> dict[str, tuple[str, str]]:
     for code, aliases in rules.aliases.items():
         for alias in aliases:
             names[match_form(alias)] = ("country", code)
+            if alias.endswith("*") and alias[0].islower():  # an adjective opens a sentence
+                names[match_form(alias[0].upper() + alias[1:])] = ("country", code)
     for name in rules.ignore:
         names[match_form(name)] = ("ignore", "")
     for organization in rules.organizations:
@@ -133,7 +135,12 @@ class CountryTagger:
         names = _with_forms(names)
         self._targets = list(names.values())
         self._matcher = PhraseMatcher(
-            [(name, "kazakh" if CYRILLIC.search(name) else "") for name in names],
+            [
+                (name[:-1], "any")  # a stem: Russian adjectives ("испанск*")
+                if name.endswith("*")
+                else (name, "kazakh" if CYRILLIC.search(name) else "")
+                for name in names
+            ],
             ignore_case=False,
         )
         self._home = home_country
