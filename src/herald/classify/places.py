@@ -137,7 +137,7 @@ def build() -> tuple[Place, ...]:
     people = _names("place-people.txt")
     regions = dict(_regions())
     found: dict[str, Place] = {}
-    for name, country, population in _cities():
+    for name, country, population in named_cities():
         if name in words or (name in people and population < PEOPLE_MIN_POPULATION):
             continue
         region = regions.get(name, country)
@@ -150,7 +150,7 @@ def build() -> tuple[Place, ...]:
         if name not in words and name not in people:
             found.setdefault(name, Place(name, country))
     cyrillic_words = _names("place-words-cyrillic.txt")
-    for name, country, population in _cities(cyrillic=True):
+    for name, country, population in named_cities(cyrillic=True):
         if population >= CYRILLIC_MIN_POPULATION and name not in cyrillic_words:
             found.setdefault(name, Place(name, country))
     return tuple(sorted(found.values(), key=lambda p: p.name))
@@ -160,7 +160,7 @@ def _names(file: str) -> frozenset[str]:
     return frozenset((_HERE / file).read_text(encoding="utf-8").split("\n")) - {""}
 
 
-def _cities(*, cyrillic: bool = False) -> list[tuple[str, str, int]]:
+def named_cities(*, cyrillic: bool = False) -> list[tuple[str, str, int]]:
     """(name, country, population) of each city whose name one country has, or whose
     largest city of that name is DOMINANCE times larger than any other country's: by the
     cities' GeoNames names, or with `cyrillic` by their other names in Cyrillic."""
