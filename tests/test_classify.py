@@ -205,6 +205,9 @@ def test_evidence_keeps_the_first_mentions_and_counts_the_rest(classifier: Class
     [
         # Russian declines names; every case form is found, and longer names still win.
         ("Переговоры с Грузией и в Грузии", {("country", "GE"): True}),
+        # Organizations' names as prose writes them, capitals or not.
+        ("Саммит Содружества независимых государств", {("organization", "cis"): True}),
+        ("Еуропалық одақпен келіссөздер", {("organization", "eu"): True}),
         # Джорджия is the US state (the country is Грузия), as are the other states.
         ("Визит губернатора штата Джорджия", {("country", "US"): True}),
         ("Делегация из Техаса и Северной Каролины", {("country", "US"): True}),
