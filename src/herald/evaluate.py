@@ -121,9 +121,10 @@ def evaluate(path: Path, classifier: Classifier) -> Evaluation:
     """Classify every entry of the labelled listing and compare with its labels."""
     data = _labels(path)
     entries = _entries(path, data)
-    part = data.get("part", "a set")
-    about = f"{part} part, {data.get('language', 'en')}, {len(entries)} entries"
-    return score(entries, classifier, about if part != "a set" else f"{len(entries)} entries")
+    part, size = data.get("part"), f"{len(entries)} entries"
+    return score(
+        entries, classifier, f"{part} part, {data.get('language', 'en')}, {size}" if part else size
+    )
 
 
 def score(
@@ -139,10 +140,10 @@ def score(
         for family, key in FAMILIES:
             expected = {(family, term) for term in entry.get(key, [])} - either
             mine = {tag for tag in given if tag[0] == family}
-            score = result.scores[family]
-            score.tp += len(mine & expected)
-            score.fp += len(mine - expected)
-            score.fn += len(expected - mine)
+            counted = result.scores[family]
+            counted.tp += len(mine & expected)
+            counted.fp += len(mine - expected)
+            counted.fn += len(expected - mine)
             if mine != expected:
                 extra = sorted(t for _, t in mine - expected)
                 missed = sorted(t for _, t in expected - mine)

@@ -17,12 +17,12 @@ from collections.abc import Sequence
 
 import Stemmer
 
-from herald.classify.forms import CYRILLIC
+from herald.classify.forms import CYRILLIC_LETTERS
 from herald.classify.matching import spaced
 
 _WORD = re.compile(r"\S+")  # a word of a text whose non-word characters are spaces
 _LATIN = re.compile(r"[a-z]+")
-_CYRILLIC = re.compile(CYRILLIC.pattern + "+")
+_CYRILLIC = re.compile(f"[{CYRILLIC_LETTERS}]+")
 _ENGLISH = Stemmer.Stemmer("english")  # PyStemmer: the Snowball stemmers, compiled
 _RUSSIAN = Stemmer.Stemmer("russian")
 _BARRIER = "ǀ"  # a letter (U+01C0) no phrase has, in place of words left out
