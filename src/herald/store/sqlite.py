@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +13,8 @@ from typing import Any
 from herald.errors import StoreError
 from herald.store.schema import MIGRATIONS
 from herald.store.sql import Row, SQLStore, _Pending
+
+BUSY_TIMEOUT_MS = 10_000
 
 
 class SQLiteStore(SQLStore):
@@ -29,9 +33,9 @@ class SQLiteStore(SQLStore):
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
             self._db.create_function("herald_contains", 2, _contains, deterministic=True)
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _enter_wal(self._db)
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA busy_timeout = 10000")
             self._migrate(path)
         except sqlite3.DatabaseError as exc:
             raise damaged(path, exc) from exc
@@ -95,6 +99,22 @@ class SQLiteStore(SQLStore):
     def close(self) -> None:
         """Release the connection."""
         self._db.close()
+
+
+def _enter_wal(db: sqlite3.Connection) -> None:
+    """Switch the file to the WAL journal (a no-op once it is). The switch upgrades a read lock
+    to an exclusive one, and SQLite answers "locked" at once, without waiting, when two
+    connections do that together (each would wait for the other), as when several processes
+    open a new store at once: so retry within the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01 + random.random() * 0.04)
 
 
 def _contains(text: str | None, folded: str) -> bool:
