@@ -3,12 +3,15 @@ about one store's own file or server runs against both SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -145,6 +148,77 @@ def test_round_trip_with_tags_and_feed_queries(store: SQLStore) -> None:
     assert store.articles(FeedQuery(family="country", term="RW"), 10) == []
     assert store.articles(FeedQuery(source_id="s"), 10) == [shown]
     assert store.newest_update() == WHEN
+
+
+# An article and its tags as the stores kept them before tags were kept as they are read
+# (SQLite's migration 17, PostgreSQL's 3): a row per tag, weak ones too, evidence in each.
+OLD_ARTICLE = (
+    "INSERT INTO articles (id, source_id, key, title, url, published, updated, language,"
+    " summary, content_html, paragraphs, has_images, first_seen, seq, revision, changed)"
+    " VALUES ('urn:uuid:1', 's', 'k', 'Title', NULL, '2026-03-10T10:12:00+00:00',"
+    " '2026-03-10T10:12:00+00:00', 'en', 'x', '<p>x</p>', '[\"x\"]', 0,"
+    " '2026-03-10T10:12:00+00:00', 1, 1, 1)"
+)
+OLD_TAGS = [
+    (
+        "INSERT INTO tags (article_id, family, term, label, score, passed, evidence, seq,"
+        f" published) VALUES ('urn:uuid:1', '{t.family}', '{t.term}', '{t.label}', {t.score},"
+        f" {int(t.passed)}, '{json.dumps([dataclasses.asdict(e) for e in t.evidence])}', 1,"
+        " '2026-03-10T10:12:00+00:00')"
+    )
+    for t in TAGS
+]
+
+
+def _old_store(tmp_path: Path, store_url: str | None) -> None:
+    """A store at the schema before migration 17 (PostgreSQL's 3), holding OLD_ARTICLE."""
+    if store_url is None:
+        db = sqlite3.connect(tmp_path / "h.sqlite")
+        for script in MIGRATIONS[:16]:
+            db.executescript(script)
+        for statement in [OLD_ARTICLE, *OLD_TAGS, "PRAGMA user_version = 16"]:
+            db.execute(statement)
+        db.commit()
+        db.close()
+        return
+    import psycopg
+
+    from herald.store.pg_schema import MIGRATIONS as PG_MIGRATIONS
+
+    with psycopg.connect(store_url, autocommit=True) as connection:
+        connection.execute("CREATE TABLE herald_schema (version INTEGER NOT NULL)")
+        for number, script in enumerate(PG_MIGRATIONS[:2], start=1):
+            connection.execute(script)  # type: ignore[call-overload]
+            connection.execute("INSERT INTO herald_schema VALUES (%s)", [number])
+        for statement in [OLD_ARTICLE, *OLD_TAGS]:
+            connection.execute(statement)  # type: ignore[call-overload]
+
+
+def test_tags_stored_a_row_each_keep_their_evidence_and_feeds(
+    tmp_path: Path, store_url: str | None
+) -> None:
+    """The migration that keeps tags as they are read loses no tag, no evidence, and no
+    feed an article was in; the weak tag stays out of feeds and in `herald explain`."""
+    _old_store(tmp_path, store_url)
+    opened: SQLStore
+    if store_url is None:
+        opened = SQLiteStore(tmp_path / "h.sqlite")
+    else:
+        from herald.store.postgres import PostgresStore
+
+        opened = PostgresStore(store_url)
+    with closing(opened) as store:
+        assert store.get("urn:uuid:1") == TaggedArticle(article(), TAGS)
+        shown = TaggedArticle(article(), tuple(replace(t, evidence=()) for t in TAGS if t.passed))
+        assert store.articles(FeedQuery(family="country", term="BE"), 10) == [shown]
+        assert store.articles(FeedQuery(family="country", term="RW"), 10) == []
+        assert store.entry_rows(FeedQuery(family="topic", term="trade-investment"), 1, 9)
+        assert store.terms("country") == ["BE"]
+        # Retagged after the migration: it leaves the feed of the tag it lost.
+        store.put(TaggedArticle(article(), TAGS[1:]), WHEN)
+        assert store.articles(FeedQuery(family="country", term="BE"), 10) == []
+        assert store.terms("country") == []
+        assert store.get("urn:uuid:1") == TaggedArticle(article(), TAGS[1:])
 
 
 def test_decide_keeps_id_and_published_and_moves_updated() -> None:

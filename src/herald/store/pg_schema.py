@@ -119,12 +119,48 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX articles_by_update ON articles (updated);
     """,
+    # 3: the SQLite store's migration 17, tags kept as they are read.
+    f"""
+    ALTER TABLE articles ADD COLUMN feed_tags TEXT NOT NULL DEFAULT '[]';
+    UPDATE articles a SET feed_tags = t.list FROM (
+        SELECT article_id,
+            json_agg(json_build_array(family, term, label, score) ORDER BY family, term)::text
+            AS list
+        FROM tags WHERE passed = 1 GROUP BY article_id) t
+    WHERE a.id = t.article_id;
+    CREATE TABLE tag_details (
+        seq  BIGINT PRIMARY KEY,
+        tags TEXT NOT NULL
+    );
+    INSERT INTO tag_details SELECT a.seq, coalesce((
+        SELECT json_agg(json_build_array(t.family, t.term, t.label, t.score, t.passed, (
+            SELECT coalesce(json_agg(json_build_array(e->>'matched', e->>'where',
+                (e->>'weight')::double precision)), '[]'::json)
+            FROM json_array_elements(t.evidence::json) e)) ORDER BY t.family, t.term)
+        FROM tags t WHERE t.article_id = a.id)::text, '[]')
+    FROM articles a;
+    CREATE TABLE feed_tags (
+        family     {TEXT} NOT NULL,
+        term       {TEXT} NOT NULL,
+        seq        BIGINT NOT NULL,
+        published  {TEXT} NOT NULL,
+        article_id {TEXT} NOT NULL,
+        label      TEXT NOT NULL,
+        PRIMARY KEY (family, term, seq)
+    );
+    INSERT INTO feed_tags SELECT family, term, seq, published, article_id, label
+        FROM tags WHERE passed = 1;
+    DROP TABLE tags;
+    ALTER TABLE feed_tags RENAME TO tags;
+    CREATE INDEX tags_by_time ON tags (family, term, published, article_id);
+    """,
 )
 
 # What `herald migrate` copies, table by table, in an order that keeps references whole.
 TABLES: tuple[str, ...] = (
     "articles",
     "tags",
+    "tag_details",
     "fetch_state",
     "http_cache",
     "translations",

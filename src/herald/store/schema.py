@@ -176,4 +176,44 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX articles_by_update ON articles (updated);
     """,
+    # 17: tags kept as they are read. The tags that put an article into feeds are a JSON
+    # list in its row (feeds read them with it); the tags table holds only those, keyed by
+    # feed and arrival, so that it is itself the index a feed is read down (a weak tag had
+    # three index entries and was never looked up by one). Every tag with its evidence, for
+    # `herald explain` and for telling a retag, is one JSON list per article in
+    # tag_details, by arrival number (rows that large belong in a rowid table).
+    """
+    ALTER TABLE articles ADD COLUMN feed_tags TEXT NOT NULL DEFAULT '[]';
+    UPDATE articles SET feed_tags = (
+        SELECT json_group_array(json(one)) FROM (
+            SELECT json_array(t.family, t.term, t.label, t.score) AS one
+            FROM tags t WHERE t.article_id = articles.id AND t.passed = 1
+            ORDER BY t.family, t.term));
+    CREATE TABLE tag_details (
+        seq  INTEGER PRIMARY KEY,
+        tags TEXT NOT NULL
+    );
+    INSERT INTO tag_details SELECT a.seq, (
+        SELECT json_group_array(json(one)) FROM (
+            SELECT json_array(t.family, t.term, t.label, t.score, t.passed, json((
+                SELECT json_group_array(json_array(json_extract(e.value, '$.matched'),
+                    json_extract(e.value, '$.where'), json_extract(e.value, '$.weight')))
+                FROM json_each(t.evidence) e))) AS one
+            FROM tags t WHERE t.article_id = a.id ORDER BY t.family, t.term))
+    FROM articles a;
+    CREATE TABLE feed_tags (
+        family     TEXT NOT NULL,
+        term       TEXT NOT NULL,
+        seq        INTEGER NOT NULL,
+        published  TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        PRIMARY KEY (family, term, seq)
+    ) WITHOUT ROWID;
+    INSERT INTO feed_tags SELECT family, term, seq, published, article_id, label
+        FROM tags WHERE passed = 1;
+    DROP TABLE tags;
+    ALTER TABLE feed_tags RENAME TO tags;
+    CREATE INDEX tags_by_time ON tags (family, term, published, article_id);
+    """,
 )

@@ -145,7 +145,11 @@ class SQLStore:
         """Insert or replace an article and its tags, keeping when it was first seen, with
         the digest of the raw item it was made from (see `save_raw_digests`)."""
         a = tagged.article
+        tags = sorted(tagged.tags, key=lambda t: (t.family, t.term))
+        in_feeds = [t for t in tags if t.passed]
+        published = iso(a.published)
         with self.transaction():
+            before = self._tuples("SELECT feed_tags FROM articles WHERE id = ?", [a.id])
             # One statement stores it and says whether it was there (a new row has
             # revision 1; a stored one's revision goes up) and where it arrived. It also
             # writes what the end of the transaction would (the generation it changed at,
@@ -155,8 +159,8 @@ class SQLStore:
                 """
                 INSERT INTO articles (id, source_id, key, title, url, published, updated,
                     language, summary, content_html, paragraphs, has_images, first_seen,
-                    grp, note, raw_digest, changed, seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                    grp, note, raw_digest, changed, feed_tags, seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                     (SELECT coalesce(max(seq), 0) + 1 FROM articles))
                 ON CONFLICT (id) DO UPDATE SET key = excluded.key, title = excluded.title,
                     url = excluded.url, updated = excluded.updated,
@@ -165,7 +169,7 @@ class SQLStore:
                     has_images = excluded.has_images, grp = excluded.grp,
                     note = excluded.note, revision = articles.revision + 1,
                     raw_digest = coalesce(excluded.raw_digest, articles.raw_digest),
-                    changed = excluded.changed
+                    changed = excluded.changed, feed_tags = excluded.feed_tags
                 RETURNING seq, revision
                 """,
                 [
@@ -174,7 +178,7 @@ class SQLStore:
                     a.key,
                     a.title,
                     a.url,
-                    iso(a.published),
+                    published,
                     iso(a.updated),
                     a.language,
                     a.summary,
@@ -186,6 +190,7 @@ class SQLStore:
                     a.note,
                     raw_digest,
                     self._next_generation(),
+                    _json([[t.family, t.term, t.label, t.score] for t in in_feeds]),
                 ],
             )
             existed = revision > 1
@@ -201,26 +206,22 @@ class SQLStore:
                     [(self._next_generation(), i) for i in touched[1:]],
                 )
             leaving: set[str] = set()
-            if existed:  # its old tags go; the feeds it may leave change too
-                leaving = self._feeds_of([a.id])
-                self._run("DELETE FROM tags WHERE article_id = ?", [a.id])
+            if before:  # its old tags go; the feeds it may leave change too
+                old = [(family, term) for family, term, *_ in json.loads(before[0][0])]
+                leaving = {"all", f"source:{a.source_id}", *(f"{f}:{t}" for f, t in old)}
+                self._runmany(
+                    "DELETE FROM tags WHERE family = ? AND term = ? AND seq = ?",
+                    [(family, term, seq) for family, term in old],
+                )
             self._runmany(
-                "INSERT INTO tags (article_id, family, term, label, score, passed, evidence,"
-                " seq, published) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        a.id,
-                        t.family,
-                        t.term,
-                        t.label,
-                        t.score,
-                        int(t.passed),
-                        _evidence_json(t),
-                        seq,
-                        iso(a.published),
-                    )
-                    for t in tagged.tags
-                ],
+                "INSERT INTO tags (family, term, seq, published, article_id, label)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(t.family, t.term, seq, published, a.id, t.label) for t in in_feeds],
+            )
+            self._run(
+                "INSERT INTO tag_details (seq, tags) VALUES (?, ?) ON CONFLICT"
+                " (seq) DO UPDATE SET tags = excluded.tags",
+                [seq, _json([_detail(t) for t in tags])],
             )
             if existed:  # rewritten where it is, and in the feeds it left
                 self._changed(rewritten=touched, also=leaving)
@@ -260,8 +261,8 @@ class SQLStore:
         sql, params = _feed_sql("a.*", replace(query, family=None, term=None, source_id=None))
         for family, terms in selection.terms:
             sql += (
-                " AND EXISTS (SELECT 1 FROM tags t WHERE t.article_id = a.id AND t.family = ?"
-                f" AND t.passed = 1 AND t.term IN ({_marks(terms)}))"
+                " AND EXISTS (SELECT 1 FROM tags t WHERE t.family = ?"
+                f" AND t.term IN ({_marks(terms)}) AND t.seq = a.seq)"
             )
             params += [family, *terms]
         if selection.sources:
@@ -299,11 +300,9 @@ class SQLStore:
                 SELECT (SELECT min(t.term) FROM tags t WHERE t.family = ? AND t.term > found.term)
                 FROM found WHERE found.term IS NOT NULL
             )
-            SELECT term FROM found WHERE term IS NOT NULL AND EXISTS
-                (SELECT 1 FROM tags t WHERE t.family = ? AND t.term = found.term AND t.passed = 1)
-            ORDER BY term
+            SELECT term FROM found WHERE term IS NOT NULL ORDER BY term
             """,
-            [family, family, family],
+            [family, family],
         )
         return [r[0] for r in rows]
 
@@ -350,22 +349,25 @@ class SQLStore:
             )
 
     def _with_tags(self, rows: list[Row], *, evidence: bool = True) -> list[TaggedArticle]:
-        """Attach tags to article rows; feeds show no evidence, so they may skip reading it."""
-        if not rows:
-            return []
-        ids = [r["id"] for r in rows]
-        tags: dict[str, list[Tag]] = {i: [] for i in ids}
-        columns = "article_id, family, term, label, score, passed" + (
-            ", evidence" if evidence else ""
-        )
-        for t in self._tuples(
-            f"SELECT {columns} FROM tags WHERE article_id IN ({_marks(ids)})"
-            f"{'' if evidence else ' AND passed = 1'} ORDER BY family, term",
-            ids,
-        ):
-            found = tuple(Evidence(**e) for e in json.loads(t[6])) if evidence else ()
-            tags[t[0]].append(Tag(t[1], t[2], t[3], t[4], bool(t[5]), found))
-        return [TaggedArticle(_article(r), tuple(tags[r["id"]])) for r in rows]
+        """Attach tags to article rows: those that put it into feeds, from the row itself
+        (feeds show no evidence); with `evidence`, every tag with its evidence."""
+        if not evidence:
+            return [
+                TaggedArticle(
+                    _article(r),
+                    tuple(Tag(f, t, label, float(score), True) for f, t, label, score in _list(r)),
+                )
+                for r in rows
+            ]
+        details: dict[int, tuple[Tag, ...]] = {}
+        for chunk in _chunks([r["seq"] for r in rows]):
+            details.update(
+                (seq, tuple(_tag(*t) for t in json.loads(tags)))
+                for seq, tags in self._tuples(
+                    f"SELECT seq, tags FROM tag_details WHERE seq IN ({_marks(chunk)})", chunk
+                )
+            )
+        return [TaggedArticle(_article(r), details.get(r["seq"], ())) for r in rows]
 
     # -- generations and what changed -------------------------------------------------
 
@@ -443,16 +445,10 @@ class SQLStore:
         """The keys of the feeds that hold these articles."""
         feeds = {"all"}
         for chunk in _chunks(ids):
-            marks = _marks(chunk)
-            feeds.update(
-                row[0]
-                for row in self._tuples(
-                    f"SELECT 'source:' || source_id FROM articles WHERE id IN ({marks})"
-                    f" UNION SELECT family || ':' || term FROM tags"
-                    f" WHERE article_id IN ({marks}) AND passed = 1",
-                    [*chunk, *chunk],
-                )
-            )
+            sql = f"SELECT source_id, feed_tags FROM articles WHERE id IN ({_marks(chunk)})"
+            for source_id, tags in self._tuples(sql, chunk):
+                feeds.add(f"source:{source_id}")
+                feeds.update(f"{family}:{term}" for family, term, *_ in json.loads(tags))
         return feeds
 
     # -- sources: fetch state, validators, sessions ------------------------------------
@@ -754,7 +750,7 @@ def _feed_sql(columns: str, query: FeedQuery) -> tuple[str, list[Any]]:
     where = []
     if query.family is not None:
         sql = f"SELECT {columns} FROM tags t JOIN articles a ON a.id = t.article_id"
-        where.append("t.family = ? AND t.term = ? AND t.passed = 1")
+        where.append("t.family = ? AND t.term = ?")
         params += [query.family, query.term]
     else:
         sql = f"SELECT {columns} FROM articles a"
@@ -794,12 +790,23 @@ def _article(row: Row) -> Article:
     )
 
 
-def _evidence_json(tag: Tag) -> str:
-    return _json(
-        [{"matched": e.matched, "where": e.where, "weight": e.weight} for e in tag.evidence]
-    )
+def _list(row: Row) -> list[Any]:
+    """The tags that put an article into feeds, as its row keeps them."""
+    found: list[Any] = json.loads(row["feed_tags"])
+    return found
 
 
-# One encoder for every article's paragraphs and every tag's evidence: json.dumps with
-# options makes a new one each call, a tenth of a store's time on a first run.
+def _detail(tag: Tag) -> list[Any]:
+    """A tag with its evidence, as `tag_details` keeps it."""
+    evidence = [[e.matched, e.where, e.weight] for e in tag.evidence]
+    return [tag.family, tag.term, tag.label, tag.score, int(tag.passed), evidence]
+
+
+def _tag(family: str, term: str, label: str, score: float, passed: int, evidence: list[Any]) -> Tag:
+    found = tuple(Evidence(m, w, float(weight)) for m, w, weight in evidence)
+    return Tag(family, term, label, float(score), bool(passed), found)
+
+
+# One encoder for every article's paragraphs and tags: json.dumps with options makes a new
+# one each call, a tenth of a store's time on a first run.
 _json = json.JSONEncoder(ensure_ascii=False).encode
