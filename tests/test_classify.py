@@ -66,6 +66,27 @@ def test_passing_mention_is_a_weak_tag(classifier: Classifier) -> None:
     assert found == {"JP": False}
 
 
+@pytest.mark.parametrize(
+    ("body", "passed"),
+    [
+        ("Talks resume under the auspices of the African Union.", True),
+        ("Переговоры пройдут при посредничестве Африканского союза.", True),
+        ("Talks resume under the auspices of the AU Commission.", False),
+        ("Kazakhstan called for respect of UN Security Council resolutions.", False),
+        ("The IAEA will support the project.", False),
+    ],
+)
+def test_an_organization_named_in_full_takes_part(
+    classifier: Classifier, body: str, passed: bool
+) -> None:
+    """One mention below the lead: the written-out name is enough, an acronym (or a name
+    that begins with one) is a passing reference."""
+    tagged = classifier.classify(article("Statement of the Foreign Ministry", "Lead.", body))
+    (organization,) = [t for t in tagged.tags if t.family == "organization"]
+    assert organization.passed is passed
+    assert [e.where for e in organization.evidence] == ["body"]
+
+
 def test_homoglyphs_do_not_hide_a_country(classifier: Classifier) -> None:
     assert countries(classifier, "Meeting in Вelgium") == {"BE": True}  # Cyrillic В
 
@@ -75,6 +96,8 @@ def test_topics_count_phrases_once_and_skip_negatives(classifier: Classifier) ->
         article("A trade union congress", "The trade union discussed wages and trade unions.")
     )
     assert [t.term for t in tagged.tags if t.family == "topic"] == []
+    tagged = classifier.classify(article("A statement", "It called for an investigation."))
+    assert [t.term for t in tagged.tags if t.family == "topic"] == []  # not "invest*"
     tagged = classifier.classify(article("Investment forum", "Companies discussed exports."))
     (trade,) = [t for t in tagged.tags if t.term == "trade-investment"]
     assert trade.passed

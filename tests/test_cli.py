@@ -122,7 +122,7 @@ def test_explain_shows_evidence(site: Site) -> None:
     assert "(weak, below threshold)" in out
     assert "innovation-digital Innovation and digital" in out
     assert "wipo World Intellectual Property Organization: score" in out
-    assert '"World Intellectual Property Organization" in lead, weight 2' in out
+    assert '"World Intellectual Property Organization" in lead, weight 4' in out
 
 
 def test_explain_unknown_id(site: Site) -> None:

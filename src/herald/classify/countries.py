@@ -173,7 +173,10 @@ class CountryTagger:
                 term = context[0]  # Georgia, in an article about the United States
             if family == "country" and term == self._home:
                 continue
-            found = Evidence(matched, where, WEIGHTS[where] * (PLACE_WEIGHT if place else 1.0))
+            weight = WEIGHTS[where] * (
+                PLACE_WEIGHT if place else NAMED_IN_FULL if _in_full(family, matched) else 1.0
+            )
+            found = Evidence(matched, where, weight)
             if followed:
                 undecided.append(((family, term), found))
             else:
@@ -212,6 +215,18 @@ def _with_forms(names: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 def _us_states() -> list[str]:
     subdivisions: Any = pycountry.subdivisions
     return [s.name for s in subdivisions if s.country_code == "US" and s.type == "State"]
+
+
+# An organization whose name is written out (the African Union, not the AU) takes part in
+# what the text tells: one such mention anywhere puts it into its feed. Its acronym alone
+# or a name that begins with it is often a passing reference ("UN Security Council
+# resolutions").
+NAMED_IN_FULL = 2.0
+
+
+def _in_full(family: str, matched: str) -> bool:
+    """An organization's name that does not begin with an acronym ("UN Security Council")."""
+    return family == "organization" and not matched.split()[0].isupper()
 
 
 KEPT_MENTIONS = 5
