@@ -114,24 +114,32 @@ def rule_names(rules: CountryRules) -> dict[str, tuple[str, str]]:
     return names
 
 
+def gazetteer(rules: CountryRules) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """Every name the tagger matches (before Russian forms) -> what it names, the rules'
+    names and then the places ("place", country); and the places that are also people's
+    names."""
+    names = rule_names(rules)
+    guarded = set()
+    for place in places():  # weaker: a country's own names and aliases come first
+        key = match_form(place.name)
+        if key not in names:
+            names[key] = ("place", place.country)
+            if place.guarded:
+                guarded.add(key)
+    return names, guarded
+
+
 def declined_names(rules: CountryRules) -> list[str]:
     """The names whose Russian forms the tagger matches: the rules' and the places'."""
-    return [*rule_names(rules), *(match_form(place.name) for place in places())]
+    return list(gazetteer(rules)[0])
 
 
 class CountryTagger:
     """Tags the countries and organizations an article is about, each with its evidence."""
 
     def __init__(self, rules: CountryRules, home_country: str) -> None:
-        names = rule_names(rules)
+        names, self._guarded = gazetteer(rules)
         self._labels = {o.slug: o.label for o in rules.organizations}
-        self._guarded = set()  # places that are also people's names
-        for place in places():  # weaker: a country's own names and aliases come first
-            key = match_form(place.name)
-            if key not in names:
-                names[key] = ("place", place.country)
-                if place.guarded:
-                    self._guarded.add(key)
         names = _with_forms(names)
         self._targets = list(names.values())
         self._matcher = PhraseMatcher(
