@@ -149,13 +149,13 @@ class SQLStore:
         in_feeds = [t for t in tags if t.passed]
         published = iso(a.published)
         with self.transaction():
+            # Whether it was there, and the feeds it was in.
             before = self._tuples("SELECT feed_tags FROM articles WHERE id = ?", [a.id])
-            # One statement stores it and says whether it was there (a new row has
-            # revision 1; a stored one's revision goes up) and where it arrived. It also
-            # writes what the end of the transaction would (the generation it changed at,
-            # the digest): an article's row is large, and each later UPDATE of it is
-            # another write of all of it.
-            ((seq, revision),) = self._tuples(
+            # One statement stores it (a stored one's revision goes up) and says where it
+            # arrived. It also writes what the end of the transaction would (the generation
+            # it changed at, the digest): an article's row is large, and each later UPDATE
+            # of it is another write of all of it.
+            ((seq,),) = self._tuples(
                 """
                 INSERT INTO articles (id, source_id, key, title, url, published, updated,
                     language, summary, content_html, paragraphs, has_images, first_seen,
@@ -170,7 +170,7 @@ class SQLStore:
                     note = excluded.note, revision = articles.revision + 1,
                     raw_digest = coalesce(excluded.raw_digest, articles.raw_digest),
                     changed = excluded.changed, feed_tags = excluded.feed_tags
-                RETURNING seq, revision
+                RETURNING seq
                 """,
                 [
                     a.id,
@@ -193,7 +193,6 @@ class SQLStore:
                     _json([[t.family, t.term, t.label, t.score] for t in in_feeds]),
                 ],
             )
-            existed = revision > 1
             touched = [a.id]
             if a.group is not None:
                 # The other versions link to this one: their documents render again.
@@ -207,11 +206,11 @@ class SQLStore:
                 )
             leaving: set[str] = set()
             if before:  # its old tags go; the feeds it may leave change too
-                old = [(family, term) for family, term, *_ in json.loads(before[0][0])]
-                leaving = {"all", f"source:{a.source_id}", *(f"{f}:{t}" for f, t in old)}
+                old = json.loads(before[0][0])
+                leaving = _feeds(a.source_id, old)
                 self._runmany(
                     "DELETE FROM tags WHERE family = ? AND term = ? AND seq = ?",
-                    [(family, term, seq) for family, term in old],
+                    [(family, term, seq) for family, term, *_ in old],
                 )
             self._runmany(
                 "INSERT INTO tags (family, term, seq, published, article_id, label)"
@@ -223,7 +222,7 @@ class SQLStore:
                 " (seq) DO UPDATE SET tags = excluded.tags",
                 [seq, _json([_detail(t) for t in tags])],
             )
-            if existed:  # rewritten where it is, and in the feeds it left
+            if before:  # rewritten where it is, and in the feeds it left
                 self._changed(rewritten=touched, also=leaving)
             else:  # a new article: added at the end of its feeds
                 self._changed(appended=[a.id], rewritten=touched[1:])
@@ -447,8 +446,7 @@ class SQLStore:
         for chunk in _chunks(ids):
             sql = f"SELECT source_id, feed_tags FROM articles WHERE id IN ({_marks(chunk)})"
             for source_id, tags in self._tuples(sql, chunk):
-                feeds.add(f"source:{source_id}")
-                feeds.update(f"{family}:{term}" for family, term, *_ in json.loads(tags))
+                feeds |= _feeds(source_id, json.loads(tags))
         return feeds
 
     # -- sources: fetch state, validators, sessions ------------------------------------
@@ -788,6 +786,11 @@ def _article(row: Row) -> Article:
         group=row["grp"],
         note=row["note"],
     )
+
+
+def _feeds(source_id: str, feed_tags: list[Any]) -> set[str]:
+    """The keys of the feeds an article is in, by its source and its feed tags."""
+    return {"all", f"source:{source_id}", *(f"{family}:{term}" for family, term, *_ in feed_tags)}
 
 
 def _list(row: Row) -> list[Any]:
