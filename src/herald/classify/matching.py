@@ -105,14 +105,20 @@ class PhraseMatcher:
             start = last - length + 1  # the gap before the word, so the word's index in text
             if start < position:
                 continue  # an ending that reached past the last match overlaps this one
+            if last >= size or not ((char := text[last]).isalnum() or char == "_"):
+                end: int | None = last  # the phrase ends with a word: most matches
+            else:
+                end = None
             for index, ending in targets:
-                if ending in ("", "plural"):
-                    end = _word_end(text, last, size, ending == "plural")
+                if ending == "" or (end is not None and ending == "plural"):
+                    found = end
+                elif ending == "plural":
+                    found = _plural_end(text, last, size)
                 else:
-                    end = _rest_of_word(text, last, ending)
-                if end is not None:
-                    yield index, start, text[start:end]
-                    position = end
+                    found = _rest_of_word(text, last, ending)
+                if found is not None:
+                    yield index, start, text[start:found]
+                    position = found
                     break
 
 
@@ -131,18 +137,12 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _word_end(text: str, end: int, size: int, plural: bool) -> int | None:
-    """Where a match that reaches `end` ends as a whole word (with -s or -es if `plural`);
-    None if it does not end on a word boundary."""
-    if end >= size:
-        return end
-    char = text[end]
-    if not _is_word(char):
-        return end
-    if plural:
-        stop = end + 1 if char == "s" else end + 2 if text.startswith("es", end) else 0
-        if stop and (stop >= size or not _is_word(text[stop])):
-            return stop
+def _plural_end(text: str, end: int, size: int) -> int | None:
+    """Where a match that reaches `end`, inside a word, ends as a whole word with -s or
+    -es; None if it does not."""
+    stop = end + 1 if text[end] == "s" else end + 2 if text.startswith("es", end) else 0
+    if stop and (stop >= size or not _is_word(text[stop])):
+        return stop
     return None
 
 

@@ -153,9 +153,10 @@ class TopicTagger:
                 if weight is not None:
                     evidence[slug].append(Evidence(matched, where, weight * factor))
 
+        title_end = text.ends[0]
         for index, start, matched in self._matcher.finditer(text.text, text.gapped):
             taken.append((start, start + len(matched)))
-            phrase, in_title = self._phrase_of[index], text.where(start) == "title"
+            phrase, in_title = self._phrase_of[index], start < title_end
             if (phrase, in_title) not in seen:
                 count(phrase, in_title, matched, self._targets[index])
         words = stems(text.gapped, taken)  # "escalating" for "escalation"

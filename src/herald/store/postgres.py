@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from herald.errors import StoreError
 from herald.store.pg_schema import MIGRATIONS
-from herald.store.sql import Row, SQLStore, _Pending
+from herald.store.sql import UPSERT_ARTICLE, UPSERT_DETAILS, Row, SQLStore, _Pending
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -180,6 +180,22 @@ class PostgresStore(SQLStore):
                 cursor = connection.cursor()
                 cursor.executemany(_dialect(sql), rows)
                 self.total_changes += max(cursor.rowcount, 0)
+
+    def _write_article(self, values: list[Any], details: str) -> tuple[int, str | None]:
+        """What SQLite does in three statements, in one round trip: every part of a
+        statement sees the rows as they were before it, so `before` reads the old feed
+        tags while the row is written."""
+        rows = self._tuples(
+            f"""
+            WITH before AS (SELECT feed_tags FROM articles WHERE id = ?),
+                written AS ({UPSERT_ARTICLE} RETURNING seq),
+                details AS ({UPSERT_DETAILS.format(rows="SELECT seq, ? FROM written")})
+            SELECT seq, (SELECT feed_tags FROM before) FROM written
+            """,
+            [values[0], *values, details],
+        )
+        ((seq, before),) = rows
+        return int(seq), before
 
     def _contains(self, expression: str, text: str) -> tuple[str, str]:
         return f"strpos(lower(({expression}) COLLATE {self._fold}), ?) > 0", text.lower()

@@ -24,6 +24,29 @@ Row = Mapping[str, Any]
 CHUNK = 500  # ids per IN (...) list
 
 
+# An article's row, written whole: a stored one keeps its arrival number and when it was
+# first seen, and its revision goes up.
+UPSERT_ARTICLE = """
+    INSERT INTO articles (id, source_id, key, title, url, published, updated, language,
+        summary, content_html, paragraphs, has_images, first_seen, grp, note, raw_digest,
+        changed, feed_tags, seq)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+        (SELECT coalesce(max(seq), 0) + 1 FROM articles))
+    ON CONFLICT (id) DO UPDATE SET key = excluded.key, title = excluded.title,
+        url = excluded.url, updated = excluded.updated, language = excluded.language,
+        summary = excluded.summary, content_html = excluded.content_html,
+        paragraphs = excluded.paragraphs, has_images = excluded.has_images,
+        grp = excluded.grp, note = excluded.note, revision = articles.revision + 1,
+        raw_digest = coalesce(excluded.raw_digest, articles.raw_digest),
+        changed = excluded.changed, feed_tags = excluded.feed_tags
+"""
+# An article's tags with their evidence, from `rows` (its arrival number, the JSON list).
+UPSERT_DETAILS = (
+    "INSERT INTO tag_details (seq, tags) {rows}"
+    " ON CONFLICT (seq) DO UPDATE SET tags = excluded.tags"
+)
+
+
 @dataclass
 class _Pending:
     """What a transaction changed, noted on the feeds when it commits."""
@@ -149,29 +172,11 @@ class SQLStore:
         in_feeds = [t for t in tags if t.passed]
         published = iso(a.published)
         with self.transaction():
-            # Whether it was there, and the feeds it was in.
-            before = self._tuples("SELECT feed_tags FROM articles WHERE id = ?", [a.id])
-            # One statement stores it (a stored one's revision goes up) and says where it
-            # arrived. It also writes what the end of the transaction would (the generation
-            # it changed at, the digest): an article's row is large, and each later UPDATE
-            # of it is another write of all of it.
-            ((seq,),) = self._tuples(
-                """
-                INSERT INTO articles (id, source_id, key, title, url, published, updated,
-                    language, summary, content_html, paragraphs, has_images, first_seen,
-                    grp, note, raw_digest, changed, feed_tags, seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                    (SELECT coalesce(max(seq), 0) + 1 FROM articles))
-                ON CONFLICT (id) DO UPDATE SET key = excluded.key, title = excluded.title,
-                    url = excluded.url, updated = excluded.updated,
-                    language = excluded.language, summary = excluded.summary,
-                    content_html = excluded.content_html, paragraphs = excluded.paragraphs,
-                    has_images = excluded.has_images, grp = excluded.grp,
-                    note = excluded.note, revision = articles.revision + 1,
-                    raw_digest = coalesce(excluded.raw_digest, articles.raw_digest),
-                    changed = excluded.changed, feed_tags = excluded.feed_tags
-                RETURNING seq
-                """,
+            # One step stores it (a stored one's revision goes up), says where it arrived
+            # and the feeds it was in, if it was there. The row also carries what the end of
+            # the transaction would write (the generation it changed at, the digest): an
+            # article's row is large, and each later UPDATE of it is another write of it all.
+            seq, before = self._write_article(
                 [
                     a.id,
                     a.source_id,
@@ -192,6 +197,7 @@ class SQLStore:
                     self._next_generation(),
                     _json([[t.family, t.term, t.label, t.score] for t in in_feeds]),
                 ],
+                _json([_detail(t) for t in tags]),
             )
             touched = [a.id]
             if a.group is not None:
@@ -205,8 +211,8 @@ class SQLStore:
                     [(self._next_generation(), i) for i in touched[1:]],
                 )
             leaving: set[str] = set()
-            if before:  # its old tags go; the feeds it may leave change too
-                old = json.loads(before[0][0])
+            if before is not None:  # its old tags go; the feeds it may leave change too
+                old = json.loads(before)
                 leaving = _feeds(a.source_id, old)
                 self._runmany(
                     "DELETE FROM tags WHERE family = ? AND term = ? AND seq = ?",
@@ -217,15 +223,19 @@ class SQLStore:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [(t.family, t.term, seq, published, a.id, t.label) for t in in_feeds],
             )
-            self._run(
-                "INSERT INTO tag_details (seq, tags) VALUES (?, ?) ON CONFLICT"
-                " (seq) DO UPDATE SET tags = excluded.tags",
-                [seq, _json([_detail(t) for t in tags])],
-            )
-            if before:  # rewritten where it is, and in the feeds it left
+            if before is not None:  # rewritten where it is, and in the feeds it left
                 self._changed(rewritten=touched, also=leaving)
             else:  # a new article: added at the end of its feeds
                 self._changed(appended=[a.id], rewritten=touched[1:])
+
+    def _write_article(self, values: list[Any], details: str) -> tuple[int, str | None]:
+        """Insert or update an article's row (`values` as `UPSERT_ARTICLE` takes them) and
+        its tags' details; its arrival number, and its feed tags as they were (None for a new
+        article). Three statements, which cost SQLite no round trips."""
+        before = self._tuples("SELECT feed_tags FROM articles WHERE id = ?", [values[0]])
+        ((seq,),) = self._tuples(UPSERT_ARTICLE + " RETURNING seq", values)
+        self._run(UPSERT_DETAILS.format(rows="VALUES (?, ?)"), [seq, details])
+        return seq, before[0][0] if before else None
 
     def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
         """A feed's newest articles by `published`, at most `limit`, as feeds show them:
