@@ -59,8 +59,10 @@ def atom_entry(entry: EntryView) -> bytes:
     fe.link(href=entry.url, rel="alternate")  # written again below, with its type
     if entry.content_html:  # no body: no empty <content>; the entry links its page
         fe.content(entry.content_html, type="html")
-    for c in entry.categories:
-        fe.category(term=c.term, scheme=c.scheme, label=c.label)
+    if entry.categories:  # all in one call: feedgen redoes its list on each
+        fe.category(
+            [{"term": c.term, "scheme": c.scheme, "label": c.label} for c in entry.categories]
+        )
     element = fe.atom_entry()
     element.set(XML_LANG, entry.language)
     _add_links(element, entry)

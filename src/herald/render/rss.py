@@ -43,8 +43,10 @@ def render_rss(view: FeedView) -> bytes:
         fe.dc.dc_creator(entry.author)
         if entry.translated_by:
             fe.dc.dc_contributor(f"{entry.translated_by} (machine translation)")
-        for c in entry.categories:
-            fe.category(term=c.term, scheme=c.scheme, label=c.label)
+        if entry.categories:  # all in one call: feedgen redoes its list on each
+            fe.category(
+                [{"term": c.term, "scheme": c.scheme, "label": c.label} for c in entry.categories]
+            )
         if entry.image:
             fe.media.thumbnail({"url": entry.image}, group=None)
     document: bytes = fg.rss_str(pretty=True)
