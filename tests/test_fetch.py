@@ -156,6 +156,29 @@ def test_local_files_have_their_own_limit_and_must_be_regular(tmp_path: Path) ->
         read_file(str(fifo), 2048)  # would wait forever for a writer if it were opened
 
 
+def test_an_unchanged_local_file_is_known_by_its_entity_tag_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Polling a large local listing costs a `stat`: the tag made from it says whether it
+    changed. A file changed just now gets no tag (it could change again within the file
+    system's clock tick, keeping its times), so it is read and compared next time."""
+    listing = tmp_path / "listing.txt"
+    listing.write_bytes(b"first version")
+    assert read_file(str(listing), 4096).etag is None  # written just now
+    monkeypatch.setattr("herald.fetch.files.RACY_NS", 0)
+    first = read_file(str(listing), 4096)
+    assert first.etag is not None and first.content == b"first version"
+    again = fetcher().fetch(str(listing), validators=Validators(etag=first.etag))
+    assert again.not_modified and again.content == b"" and again.etag == first.etag
+    listing.write_bytes(b"second, longer version")
+    changed = fetcher().fetch(str(listing), validators=Validators(etag=first.etag))
+    assert not changed.not_modified and changed.content == b"second, longer version"
+    assert changed.etag not in (None, first.etag)
+    other = tmp_path / "other.txt"
+    other.write_bytes(b"first version")  # the same bytes in another file: another tag
+    assert read_file(str(other), 4096).etag != first.etag
+
+
 @pytest.mark.parametrize(
     ("content_type", "body", "expected"),
     [

@@ -158,6 +158,50 @@ def test_a_changed_rule_file_retags_the_same_bytes(site: Site, tmp_path: Path) -
     assert 'label="Transport"' in feed and "Transport and logistics" not in feed
 
 
+def test_a_local_listing_is_polled_by_its_entity_tag(
+    site: Site, listing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unchanged local listing is known by its `stat` (not read), a grown one is read,
+    and one read under other rules is read again, whatever its tag says."""
+
+    def stored_tag() -> str | None:
+        store = site.store()
+        try:
+            known = store.validators(str(listing))
+        finally:
+            store.close()
+        assert known is not None
+        return known.etag
+
+    site.run_once()
+    assert stored_tag() is None  # the listing was written just now: its bytes are compared
+    monkeypatch.setattr("herald.fetch.files.RACY_NS", 0)  # no waiting out the clock tick
+    (report,) = site.run_once(NOW + timedelta(minutes=30))
+    assert report.not_modified and not report.outcomes  # the same bytes; their tag is kept
+    tag = stored_tag()
+    assert tag is not None and tag.startswith('"file ')
+    (report,) = site.run_once(NOW + timedelta(hours=1))
+    assert report.not_modified and not report.outcomes and stored_tag() == tag
+    listing.write_text(edited_listing(listing.read_text(encoding="utf-8")), encoding="utf-8")
+    (report,) = site.run_once(NOW + timedelta(hours=2))
+    assert report.outcomes[Outcome.NEW] == 1 and report.outcomes[Outcome.EDITED] == 1
+    rules = tmp_path / "topics.toml"
+    rules.write_text(
+        (ROOT / "config" / "topics.toml")
+        .read_text(encoding="utf-8")
+        .replace('label = "Transport and logistics"', 'label = "Transport"'),
+        encoding="utf-8",
+    )
+    site.config.write_text(
+        site.config.read_text(encoding="utf-8").replace(
+            str(ROOT / "config" / "topics.toml"), str(rules)
+        ),
+        encoding="utf-8",
+    )
+    (report,) = site.run_once(NOW + timedelta(hours=3))
+    assert not report.not_modified and report.outcomes[Outcome.RETAGGED] > 0
+
+
 def test_unchanged_article_writes_nothing_to_the_store(site: Site) -> None:
     site.run_once()
     pipeline = site.pipeline()

@@ -17,7 +17,7 @@ from herald.models import TaggedArticle
 from herald.store import FeedQuery
 from herald.update import Outcome
 
-from .conftest import NOW, SAMPLE, Site, bulletin_source, write_config
+from .conftest import NOW, ROOT, SAMPLE, Site, bulletin_source, write_config
 from .servers import running, source_site
 
 FAST = "[fetch]\ntimeout = 2\nretries = 1\nbackoff = 0.05\nhost_delay = 0\n"
@@ -379,3 +379,34 @@ def test_a_link_rule_refuses_internal_addresses_for_a_public_listing() -> None:
             rule.check(target)
     inside = LinkRule.for_source("http://127.0.0.1:8080/news", ())
     inside.check("http://127.0.0.1:9999/article")  # a listing at home may link at home
+
+
+def test_a_changed_rule_file_reads_a_listing_the_server_says_is_not_modified(
+    tmp_path: Path, server: tuple[str, Counter[str]]
+) -> None:
+    """A 304 says the bytes are those of the last read; not that the last read read them as
+    the rules read them now: with other rules the listing is fetched whole and retagged."""
+    url, hits = server
+    site = make_site(tmp_path, source("mfa-kz", "bulletin", f"{url}/conditional/listing.txt"))
+    site.run_once()
+    rules = tmp_path / "topics.toml"
+    rules.write_text(
+        (ROOT / "config" / "topics.toml")
+        .read_text(encoding="utf-8")
+        .replace('label = "Transport and logistics"', 'label = "Transport"'),
+        encoding="utf-8",
+    )
+    site.config.write_text(
+        site.config.read_text(encoding="utf-8").replace(
+            str(ROOT / "config" / "topics.toml"), str(rules)
+        ),
+        encoding="utf-8",
+    )
+    (report,) = site.run_once(NOW + timedelta(hours=1))
+    assert not report.not_modified and report.outcomes[Outcome.RETAGGED] > 0
+    assert hits["conditional"] == 2 and hits["conditional-304"] == 0  # asked without validators
+    feed = (site.feeds / "topics" / "transport-logistics.atom").read_text(encoding="utf-8")
+    assert 'label="Transport"' in feed
+    # Read the same way again, the server's 304 holds.
+    (report,) = site.run_once(NOW + timedelta(hours=2))
+    assert report.not_modified and hits["conditional-304"] == 1

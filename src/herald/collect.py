@@ -154,13 +154,22 @@ def _read_listing(
             break
         seen.add(url)
         known = store.validators(url) if page == 0 and not whole else None
+        ask = known  # what the request may send: a 304 keeps what the last read made
+        if known is not None and reader.reading is not None and known.reading != reader.reading:
+            ask = None  # read otherwise then (or by a Herald that did not say): fetch whole
         try:
-            fetched = reader.fetch(url, headers, known)
+            fetched = reader.fetch(url, headers, ask)
             if fetched.not_modified:
                 return items, page == 0
             digest = _digest(fetched, reader.reading) if page == 0 else None
+            mine = Validators(fetched.etag, fetched.last_modified, digest, reader.reading)
             if digest is not None and known is not None and known.digest == digest:
-                return items, True  # the same bytes, read the same way: nothing can change
+                # The same bytes, read the same way (the digest holds both): nothing can
+                # change. New validators for them (a local file copied anew, a server's new
+                # ETag, a reading not noted before) are kept.
+                if mine != known:
+                    found.validators.append((url, mine))
+                return items, True
             parsed = kind.parse(fetched, source)
         except HeraldError as exc:
             if page == 0:
@@ -168,8 +177,7 @@ def _read_listing(
             found.problems.append(ParseProblem(None, f"page {page + 1}: {exc}"))
             break
         if page == 0:
-            validators = Validators(fetched.etag, fetched.last_modified, digest)
-            found.validators.append((url, validators))
+            found.validators.append((url, mine))
         items.extend(parsed.items)
         found.problems.extend(parsed.problems)
         url = parsed.next_url

@@ -32,6 +32,7 @@ class Validators:
     etag: str | None = None
     last_modified: str | None = None
     digest: str | None = None
+    reading: str | None = None  # what read those bytes: validators hold only for that
 
 
 @dataclass(frozen=True, slots=True)

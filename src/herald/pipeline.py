@@ -155,9 +155,10 @@ class Pipeline:
         """Store what a read of a source found."""
         if found.not_modified:
             log.info('source "%s": not modified since the last run', source.id)
+            report = SourceReport(source.id, not_modified=True)
             self.store.record_fetch(source.id, now, None)
-            return SourceReport(source.id, not_modified=True)
-        report = self.ingest(source, found.items, found.problems, now)
+        else:
+            report = self.ingest(source, found.items, found.problems, now)
         for url, validators in found.validators:
             self.store.save_validators(url, validators)
         return report

@@ -54,7 +54,7 @@ class DefaultFetcher:
             )
         if rule is not None:
             rule.check(url)  # a local file is never a follow-up: refused
-        return read_file(url, self._max_bytes)
+        return read_file(url, self._max_bytes, validators)
 
 
 __all__ = ["DefaultFetcher", "Fetcher", "HttpFetcher", "Validators"]

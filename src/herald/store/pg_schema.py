@@ -154,6 +154,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE feed_tags RENAME TO tags;
     CREATE INDEX tags_by_time ON tags (family, term, published, article_id);
     """,
+    # 4: the SQLite store's migration 18, the reading validators were stored under.
+    """
+    ALTER TABLE http_cache ADD COLUMN reading TEXT;
+    """,
 )
 
 # What `herald migrate` copies, table by table, in an order that keeps references whole.

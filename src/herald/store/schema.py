@@ -216,4 +216,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE feed_tags RENAME TO tags;
     CREATE INDEX tags_by_time ON tags (family, term, published, article_id);
     """,
+    # 18: the reading (Herald, the rules, the source's settings) a URL's validators were
+    # stored under: a server's 304 says the bytes did not change, not that they were read
+    # as they would be read now.
+    """
+    ALTER TABLE http_cache ADD COLUMN reading TEXT;
+    """,
 )

@@ -490,9 +490,10 @@ class SQLStore:
             )
 
     def validators(self, url: str) -> Validators | None:
-        """The ETag and Last-Modified stored for a URL."""
+        """The ETag and Last-Modified stored for a URL, and the digest and reading of the
+        bytes they came with."""
         rows = self._tuples(
-            "SELECT etag, last_modified, digest FROM http_cache WHERE url = ?", [url]
+            "SELECT etag, last_modified, digest, reading FROM http_cache WHERE url = ?", [url]
         )
         return Validators(*rows[0]) if rows else None
 
@@ -503,10 +504,17 @@ class SQLStore:
                 self._run("DELETE FROM http_cache WHERE url = ?", [url])
                 return
             self._run(
-                "INSERT INTO http_cache (url, etag, last_modified, digest) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
-                " last_modified = excluded.last_modified, digest = excluded.digest",
-                [url, validators.etag, validators.last_modified, validators.digest],
+                "INSERT INTO http_cache (url, etag, last_modified, digest, reading)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified, digest = excluded.digest,"
+                " reading = excluded.reading",
+                [
+                    url,
+                    validators.etag,
+                    validators.last_modified,
+                    validators.digest,
+                    validators.reading,
+                ],
             )
 
     def session(self, source_id: str) -> Session | None:
