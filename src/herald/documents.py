@@ -75,6 +75,12 @@ def _render(render: Callable[[FeedView], bytes], current: Callable[[], FeedView]
     return render(current())
 
 
+def _current_atom(site: Site, view: FeedView) -> bytes:
+    """What `render_atom` makes of a feed's current view, with the entries' bytes shared."""
+    entries = (for_feed(site.cache.atom(e), e.language, view) for e in view.entries)
+    return atom_document(view, entries)
+
+
 def _archive_page(
     site: Site,
     spec: FeedSpec,
@@ -150,6 +156,8 @@ def _feed(
     mark = fingerprint(context, spec, paging, newest, None if newest else site.fallback)
     current = once(partial(_current, site, spec, paging, edition))
     for suffix, render in FORMATS:
+        if render is render_atom:  # its entries rendered once for every current feed
+            render = partial(_current_atom, site)
         documents.append(
             Document(f"{prefix}{spec.path}{suffix}", mark, partial(_render, render, current))
         )

@@ -19,13 +19,22 @@ from herald.publish import Publisher
 from herald.render.atom import atom_entry
 from herald.render.feeds import FeedSpec
 from herald.render.html import Tree
-from herald.render.view import ORIGINAL, Edition, FeedView, Paging, entry_view, feed_view
+from herald.render.view import (
+    ORIGINAL,
+    Edition,
+    EntryView,
+    FeedView,
+    Paging,
+    entry_view,
+    feed_view,
+)
 from herald.settings import Settings
 from herald.store import Store
 from herald.translate.texts import Translator, field_payload, names_of
 
 T = TypeVar("T")
 KEPT_ENTRIES = 5_000  # entries' Atom bytes kept during a publish: about 18 MB
+SHOWN_ENTRIES = 1_000  # and of the entries current feeds show, with their views
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +82,20 @@ class EntryCache:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._kept: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
+        # The current feeds' entries by their views: the newest articles are in most feeds.
+        self._shown: OrderedDict[EntryView, bytes] = OrderedDict()
+
+    def atom(self, entry: EntryView) -> bytes:
+        """An entry's Atom bytes, rendered once per publish: the same view gives the same
+        bytes, so a feed's current documents share them with every other feed's."""
+        found = self._shown.get(entry)
+        if found is None:
+            found = self._shown[entry] = atom_entry(entry)
+            if len(self._shown) > min(self.limit, SHOWN_ENTRIES):
+                self._shown.popitem(last=False)
+        else:
+            self._shown.move_to_end(entry)
+        return found
 
     def entries(self, site: Site, edition: Edition, ids: Sequence[str]) -> list[tuple[str, bytes]]:
         """(language, bytes) of each entry, rendering the ones not kept."""
