@@ -12,7 +12,7 @@ from herald.models import Article, TaggedArticle
 from herald.store import FeedQuery
 from herald.update import Outcome
 
-from .conftest import NOW, ROOT, SAMPLE, Site, backends, bulletin_source, write_config
+from .conftest import NOW, SAMPLE, Site, backends, bulletin_source, write_config
 from .golden import article_summary, check_golden
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -138,20 +138,7 @@ def test_second_run_rewrites_nothing(site: Site) -> None:
 
 def test_a_changed_rule_file_retags_the_same_bytes(site: Site, tmp_path: Path) -> None:
     site.run_once()
-    rules = tmp_path / "topics.toml"
-    rules.write_text(
-        (ROOT / "config" / "topics.toml")
-        .read_text(encoding="utf-8")
-        .replace('label = "Transport and logistics"', 'label = "Transport"'),
-        encoding="utf-8",
-    )
-    assert 'label = "Transport"' in rules.read_text(encoding="utf-8")
-    site.config.write_text(
-        site.config.read_text(encoding="utf-8").replace(
-            str(ROOT / "config" / "topics.toml"), str(rules)
-        ),
-        encoding="utf-8",
-    )
+    site.relabel_a_topic(tmp_path)
     (report,) = site.run_once(NOW + timedelta(hours=1))
     assert not report.not_modified and report.outcomes[Outcome.RETAGGED] > 0
     feed = (site.feeds / "topics" / "transport-logistics.atom").read_text(encoding="utf-8")
@@ -185,19 +172,7 @@ def test_a_local_listing_is_polled_by_its_entity_tag(
     listing.write_text(edited_listing(listing.read_text(encoding="utf-8")), encoding="utf-8")
     (report,) = site.run_once(NOW + timedelta(hours=2))
     assert report.outcomes[Outcome.NEW] == 1 and report.outcomes[Outcome.EDITED] == 1
-    rules = tmp_path / "topics.toml"
-    rules.write_text(
-        (ROOT / "config" / "topics.toml")
-        .read_text(encoding="utf-8")
-        .replace('label = "Transport and logistics"', 'label = "Transport"'),
-        encoding="utf-8",
-    )
-    site.config.write_text(
-        site.config.read_text(encoding="utf-8").replace(
-            str(ROOT / "config" / "topics.toml"), str(rules)
-        ),
-        encoding="utf-8",
-    )
+    site.relabel_a_topic(tmp_path)
     (report,) = site.run_once(NOW + timedelta(hours=3))
     assert not report.not_modified and report.outcomes[Outcome.RETAGGED] > 0
 

@@ -17,7 +17,7 @@ from herald.models import TaggedArticle
 from herald.store import FeedQuery
 from herald.update import Outcome
 
-from .conftest import NOW, ROOT, SAMPLE, Site, bulletin_source, write_config
+from .conftest import NOW, SAMPLE, Site, bulletin_source, write_config
 from .servers import running, source_site
 
 FAST = "[fetch]\ntimeout = 2\nretries = 1\nbackoff = 0.05\nhost_delay = 0\n"
@@ -389,19 +389,7 @@ def test_a_changed_rule_file_reads_a_listing_the_server_says_is_not_modified(
     url, hits = server
     site = make_site(tmp_path, source("mfa-kz", "bulletin", f"{url}/conditional/listing.txt"))
     site.run_once()
-    rules = tmp_path / "topics.toml"
-    rules.write_text(
-        (ROOT / "config" / "topics.toml")
-        .read_text(encoding="utf-8")
-        .replace('label = "Transport and logistics"', 'label = "Transport"'),
-        encoding="utf-8",
-    )
-    site.config.write_text(
-        site.config.read_text(encoding="utf-8").replace(
-            str(ROOT / "config" / "topics.toml"), str(rules)
-        ),
-        encoding="utf-8",
-    )
+    site.relabel_a_topic(tmp_path)
     (report,) = site.run_once(NOW + timedelta(hours=1))
     assert not report.not_modified and report.outcomes[Outcome.RETAGGED] > 0
     assert hits["conditional"] == 2 and hits["conditional-304"] == 0  # asked without validators
