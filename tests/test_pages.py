@@ -15,6 +15,7 @@ import pytest
 from lxml import etree, html
 
 from herald import article_pages as documents_module
+from herald.publish import DirectoryPublisher
 
 from .conftest import NOW, ROOT, SAMPLE, Site, bulletin_source, installed, write_config
 
@@ -254,6 +255,36 @@ def test_a_page_removed_from_the_directory_is_published_again(site: Site) -> Non
     page.unlink()
     site.run_once(NOW + timedelta(hours=1))  # nothing changed in the sources
     assert page.read_bytes() == kept
+
+
+def test_an_idle_publish_looks_at_the_folders_not_every_file(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing changed, a publish that found every file there notes how their folders
+    look; the next sees from the folders alone that nothing is missing, and a page removed
+    since changes its folder, so it is looked for and published again."""
+    site.run_once()
+    site.run_once(NOW + timedelta(minutes=30))
+    noted = site.feeds / ".herald-staging" / "folders"
+    assert not noted.exists()  # every folder changed just now: nothing to trust yet
+    monkeypatch.setattr("herald.publish.RACY_NS", 0)  # no waiting out the clock tick
+    site.run_once(NOW + timedelta(hours=1))
+    assert noted.is_file()
+    listed: list[str] = []
+    files_under = DirectoryPublisher.files_under
+
+    def listing(publisher: DirectoryPublisher, folder: str) -> set[str]:
+        listed.append(folder)
+        return files_under(publisher, folder)
+
+    monkeypatch.setattr(DirectoryPublisher, "files_under", listing)
+    site.run_once(NOW + timedelta(hours=2))
+    assert listed == []  # 9 pages in 9 folders, and not one listing of them
+    page = next((site.feeds / "articles").rglob("*.html"))
+    kept = page.read_bytes()
+    page.unlink()
+    site.run_once(NOW + timedelta(hours=3))
+    assert page.read_bytes() == kept and listed
 
 
 def test_a_source_that_starts_failing_shows_on_the_index(site: Site, listing: Path) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import NoReturn, Protocol
@@ -16,6 +18,8 @@ MANIFEST = ".herald-manifest"
 STATE = ":state"  # the manifest's line for what the last complete publish was made from
 STAGING = ".herald-staging"  # where files are written before they are renamed into place
 STAGED = ":staging"  # the manifest's line that says temporary files are only in STAGING
+FOLDERS = "folders"  # in STAGING: the published folders as they were when last all there
+RACY_NS = 2_000_000_000  # a folder changed this recently may change again unseen
 
 
 class Publisher(Protocol):
@@ -174,11 +178,14 @@ class DirectoryPublisher:
 
     def is_published(self, state: str) -> bool:
         """Whether the last complete publish was made from `state` and every file of it is
-        still there."""
+        still there: seen from the folders' `stat` when none changed since this was last
+        found true (see `_stamped`), else file by file."""
         self._listings.clear()  # a publish starts here: look at the folders afresh
         earlier = self._read_manifest()
         if earlier.pop(STATE, None) != state:
             return False
+        if self._stamped(state):
+            return True
         for path, mark in earlier.items():
             if path.startswith(":"):
                 continue
@@ -187,7 +194,45 @@ class DirectoryPublisher:
                     return False
             elif not self._is_file(path):
                 return False
+        self._stamp(state, earlier)
         return True
+
+    def _stamped(self, state: str) -> bool:
+        """Whether no folder that holds a published file changed since every file was last
+        found there, for the publish made from `state`. A file added or removed changes its
+        folder's modification time; a folder changed less than RACY_NS before that look
+        is not trusted (it could change again within the file system's clock tick)."""
+        try:
+            lines = (self.root / STAGING / FOLDERS).read_text(encoding="utf-8").splitlines()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return False
+        if len(lines) < 2 or lines[0] != state or not lines[1].isdigit():
+            return False
+        trusted = int(lines[1]) - RACY_NS
+        for line in lines[2:]:
+            folder, _, mark = line.partition("\t")
+            found = _folder_mark(os.path.join(self._root, folder), trusted)  # noqa: PTH118
+            if found is None or found != mark:
+                return False
+        return True
+
+    def _stamp(self, state: str, published: dict[str, str]) -> None:
+        """Note the folders that hold the files of the publish made from `state`, as they
+        are now that every file was found there (best effort: without it, the next look
+        is file by file)."""
+        now = time.time_ns()
+        folders = {p.rpartition("/")[0] for p in published if not p.startswith(":")}
+        for owned in (p for p in published if p.endswith("/")):
+            folders.update(p.rpartition("/")[0] for p in self.files_under(owned))
+        marks = []
+        for folder in sorted(folders):
+            mark = _folder_mark(os.path.join(self._root, folder), now - RACY_NS)  # noqa: PTH118
+            if mark is None:
+                return  # changed just now: not to be trusted yet
+            marks.append(f"{folder}\t{mark}\n")
+        text = f"{state}\n{now}\n" + "".join(marks)
+        with contextlib.suppress(OSError):
+            _atomic_write(self.root / STAGING / FOLDERS, text.encode(), self.root / STAGING)
 
     def current(self, path: str) -> str | None:
         """The fingerprint `path` was published with, if it is still there."""
@@ -265,6 +310,19 @@ def _temporary(target: Path, data: bytes, staging: Path, *, sync: bool = False) 
         temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+def _folder_mark(folder: str, trusted: int) -> str | None:
+    """What tells this state of a folder's entries from any other (device, inode, time of
+    the last change), or None if it is not a folder or changed after `trusted`."""
+    try:
+        found = Path(folder).stat()
+    except OSError:
+        return None
+    changed = max(found.st_mtime_ns, found.st_ctime_ns)
+    if not stat.S_ISDIR(found.st_mode) or changed >= trusted:
+        return None
+    return f"{found.st_dev}:{found.st_ino}:{found.st_mtime_ns}:{found.st_ctime_ns}"
 
 
 def _atomic_write(target: Path, data: bytes, staging: Path) -> None:
