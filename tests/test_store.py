@@ -221,6 +221,31 @@ def test_tags_stored_a_row_each_keep_their_evidence_and_feeds(
         assert store.get("urn:uuid:1") == TaggedArticle(article(), TAGS[1:])
 
 
+def test_an_article_written_again_is_in_exactly_the_feeds_of_its_new_tags(
+    store: SQLStore,
+) -> None:
+    """A tag kept keeps the article where it was in that feed, with its new label; a tag
+    lost takes it out of that feed, a tag gained puts it into another."""
+    store.put(TaggedArticle(article(), TAGS), WHEN)
+    trade = FeedQuery(family="topic", term="trade-investment")
+    (before,) = store.entry_rows(trade, 1, 9)
+    renamed = replace(TAGS[2], label="Trade")
+    gained = Tag("country", "RW", "Rwanda", 3.0, True, (Evidence("Kigali", "title", 3.0),))
+    store.put(TaggedArticle(article(title="Edited"), (gained, renamed)), WHEN)
+    assert store.articles(FeedQuery(family="country", term="BE"), 10) == []
+    (rwanda,) = store.articles(FeedQuery(family="country", term="RW"), 10)
+    assert rwanda.article.title == "Edited"
+    (after,) = store.entry_rows(trade, 1, 9)
+    assert (after.seq, after.revision) == (before.seq, before.revision + 1)
+    (shown,) = store.articles(trade, 10)
+    assert [(t.term, t.label) for t in shown.tags] == [
+        ("RW", "Rwanda"),
+        ("trade-investment", "Trade"),
+    ]
+    assert store.terms("country") == ["RW"]
+    assert store.label("topic", "trade-investment") == "Trade"
+
+
 def test_decide_keeps_id_and_published_and_moves_updated() -> None:
     old = TaggedArticle(article(), TAGS)
     later = WHEN + timedelta(days=1)

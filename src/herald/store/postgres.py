@@ -9,6 +9,7 @@ it has in SQLite. Reads run beside the writers, each on a pooled connection.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -181,21 +182,35 @@ class PostgresStore(SQLStore):
                 cursor.executemany(_dialect(sql), rows)
                 self.total_changes += max(cursor.rowcount, 0)
 
-    def _write_article(self, values: list[Any], details: str) -> tuple[int, str | None]:
-        """What SQLite does in three statements, in one round trip: every part of a
-        statement sees the rows as they were before it, so `before` reads the old feed
-        tags while the row is written."""
+    def _write_article(self, values: list[Any], details: str) -> list[Any] | None:
+        """What SQLite does in five statements, in one round trip. Every part of a
+        statement sees the rows as they were before it: `before` reads the old feed tags
+        while the row is written, and the old tag rows are found by their key from them
+        (those that stay are updated, the others deleted: apart)."""
         rows = self._tuples(
             f"""
             WITH before AS (SELECT feed_tags FROM articles WHERE id = ?),
                 written AS ({UPSERT_ARTICLE} RETURNING seq),
-                details AS ({UPSERT_DETAILS.format(rows="SELECT seq, ? FROM written")})
-            SELECT seq, (SELECT feed_tags FROM before) FROM written
+                details AS ({UPSERT_DETAILS.format(rows="SELECT seq, ? FROM written")}),
+                tagged AS (SELECT t->>0 AS family, t->>1 AS term, t->>2 AS label
+                    FROM json_array_elements(?::json) t),
+                old AS (SELECT t->>0 AS family, t->>1 AS term
+                    FROM before, json_array_elements(before.feed_tags::json) t),
+                gone AS (DELETE FROM tags USING written, old
+                    WHERE tags.family = old.family AND tags.term = old.term
+                    AND tags.seq = written.seq
+                    AND (old.family, old.term) NOT IN (SELECT family, term FROM tagged)),
+                added AS (INSERT INTO tags (family, term, seq, published, article_id, label)
+                    SELECT tagged.family, tagged.term, written.seq, ?, ?, tagged.label
+                    FROM written, tagged
+                    ON CONFLICT (family, term, seq) DO UPDATE
+                    SET published = excluded.published, label = excluded.label)
+            SELECT (SELECT feed_tags FROM before) FROM written
             """,
-            [values[0], *values, details],
+            [values[0], *values, details, values[-1], values[5], values[0]],
         )
-        ((seq, before),) = rows
-        return int(seq), before
+        ((before,),) = rows
+        return json.loads(before) if before is not None else None
 
     def _contains(self, expression: str, text: str) -> tuple[str, str]:
         return f"strpos(lower(({expression}) COLLATE {self._fold}), ?) > 0", text.lower()

@@ -169,21 +169,20 @@ class SQLStore:
         the digest of the raw item it was made from (see `save_raw_digests`)."""
         a = tagged.article
         tags = sorted(tagged.tags, key=lambda t: (t.family, t.term))
-        in_feeds = [t for t in tags if t.passed]
-        published = iso(a.published)
         with self.transaction():
-            # One step stores it (a stored one's revision goes up), says where it arrived
-            # and the feeds it was in, if it was there. The row also carries what the end of
-            # the transaction would write (the generation it changed at, the digest): an
-            # article's row is large, and each later UPDATE of it is another write of it all.
-            seq, before = self._write_article(
+            # One step stores it (a stored one's revision goes up) with its tags, says where
+            # it arrived and the feeds it was in, if it was there. The row also carries what
+            # the end of the transaction would write (the generation it changed at, the
+            # digest): an article's row is large, and each later UPDATE of it is another
+            # write of it all.
+            before = self._write_article(
                 [
                     a.id,
                     a.source_id,
                     a.key,
                     a.title,
                     a.url,
-                    published,
+                    iso(a.published),
                     iso(a.updated),
                     a.language,
                     a.summary,
@@ -195,7 +194,7 @@ class SQLStore:
                     a.note,
                     raw_digest,
                     self._next_generation(),
-                    _json([[t.family, t.term, t.label, t.score] for t in in_feeds]),
+                    _json([[t.family, t.term, t.label, t.score] for t in tags if t.passed]),
                 ],
                 _json([_detail(t) for t in tags]),
             )
@@ -210,32 +209,35 @@ class SQLStore:
                     "UPDATE articles SET revision = revision + 1, changed = ? WHERE id = ?",
                     [(self._next_generation(), i) for i in touched[1:]],
                 )
-            leaving: set[str] = set()
-            if before is not None:  # its old tags go; the feeds it may leave change too
-                old = json.loads(before)
-                leaving = _feeds(a.source_id, old)
-                self._runmany(
-                    "DELETE FROM tags WHERE family = ? AND term = ? AND seq = ?",
-                    [(family, term, seq) for family, term, *_ in old],
-                )
-            self._runmany(
-                "INSERT INTO tags (family, term, seq, published, article_id, label)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(t.family, t.term, seq, published, a.id, t.label) for t in in_feeds],
-            )
             if before is not None:  # rewritten where it is, and in the feeds it left
-                self._changed(rewritten=touched, also=leaving)
+                self._changed(rewritten=touched, also=_feeds(a.source_id, before))
             else:  # a new article: added at the end of its feeds
                 self._changed(appended=[a.id], rewritten=touched[1:])
 
-    def _write_article(self, values: list[Any], details: str) -> tuple[int, str | None]:
-        """Insert or update an article's row (`values` as `UPSERT_ARTICLE` takes them) and
-        its tags' details; its arrival number, and its feed tags as they were (None for a new
-        article). Three statements, which cost SQLite no round trips."""
-        before = self._tuples("SELECT feed_tags FROM articles WHERE id = ?", [values[0]])
+    def _write_article(self, values: list[Any], details: str) -> list[Any] | None:
+        """Insert or update an article's row (`values` as `UPSERT_ARTICLE` takes them), its
+        tags' details and the rows of the tags that put it into feeds (its feed tags, the
+        last of `values`); its feed tags as they were, None for a new article. Five
+        statements, which cost SQLite no round trips."""
+        article_id, published, feed_tags = values[0], values[5], json.loads(values[-1])
+        found = self._tuples("SELECT feed_tags FROM articles WHERE id = ?", [article_id])
+        before: list[Any] | None = json.loads(found[0][0]) if found else None
         ((seq,),) = self._tuples(UPSERT_ARTICLE + " RETURNING seq", values)
         self._run(UPSERT_DETAILS.format(rows="VALUES (?, ?)"), [seq, details])
-        return seq, before[0][0] if before else None
+        if before is not None:
+            self._runmany(
+                "DELETE FROM tags WHERE family = ? AND term = ? AND seq = ?",
+                [(family, term, seq) for family, term, *_ in before],
+            )
+        self._runmany(
+            "INSERT INTO tags (family, term, seq, published, article_id, label)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (family, term, seq, published, article_id, label)
+                for family, term, label, _ in feed_tags
+            ],
+        )
+        return before
 
     def articles(self, query: FeedQuery, limit: int) -> list[TaggedArticle]:
         """A feed's newest articles by `published`, at most `limit`, as feeds show them:
