@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -264,6 +266,41 @@ def test_a_publish_reads_only_the_feeds_that_changed(tmp_path: Path) -> None:
     made = {k: v[0] for k, v in fresh.snapshot().items() if not k.startswith(".")}
     assert sorted(kept) == sorted(made)
     assert [path for path in kept if kept[path] != made[path]] == []
+
+
+def test_a_first_publish_reads_each_article_once(tmp_path: Path) -> None:
+    """An article's page is rendered after the archive pages that read it, from what they
+    read: a first publish of 250 articles reads each from the store once, and its pages are
+    the pages a publish of them alone renders."""
+    site, _ = make_site(tmp_path, 250)
+    pipeline = site.pipeline()
+    read: Counter[str] = Counter()
+    get_many = pipeline.store.get_many
+
+    def counted(ids: Iterable[str], **kwargs: Any) -> dict[str, Any]:
+        ids = list(ids)
+        read.update(ids)
+        return get_many(ids, **kwargs)
+
+    pipeline.store.get_many = counted  # type: ignore[method-assign]
+    try:
+        pipeline.run_once(NOW)
+        stored = pipeline.store.changes(FeedQuery())
+    finally:
+        pipeline.store.close()
+    ids = [article_id for article_id, _, _ in stored]
+    assert len(ids) == 250 and set(read) == set(ids)
+    assert max(read.values()) == 2  # once to see if it was stored, once to publish
+    pages = {
+        p.relative_to(site.feeds): p.read_bytes() for p in (site.feeds / "articles").rglob("*.html")
+    }
+    assert len(pages) == 250
+    (site.feeds / "articles").rename(tmp_path / "first")  # every page rendered again alone
+    site.run_once(NOW + timedelta(hours=1))
+    again = {
+        p.relative_to(site.feeds): p.read_bytes() for p in (site.feeds / "articles").rglob("*.html")
+    }
+    assert again == pages
 
 
 def test_a_feed_of_exactly_two_hundred_grows_from_its_empty_last_page(tmp_path: Path) -> None:

@@ -105,12 +105,12 @@ def test_put_notes_its_digest_and_generation_in_the_row_it_writes(store: SQLStor
     store.put(TaggedArticle(article(), TAGS), WHEN, "first")
     assert store.raw_digests(["urn:uuid:1"]) == {"urn:uuid:1": "first"}
     assert store.generation() == 1
-    assert store.changes(FeedQuery()) == [("urn:uuid:1", 1)]
+    assert store.changes(FeedQuery()) == [("urn:uuid:1", 1, 1)]
     with store.transaction():  # two writes in one transaction: one generation
         store.put(TaggedArticle(article(title="Edited"), TAGS), WHEN)
         store.put(TaggedArticle(article("urn:uuid:2"), TAGS), WHEN, "second")
     assert store.generation() == 2
-    assert store.changes(FeedQuery()) == [("urn:uuid:1", 2), ("urn:uuid:2", 2)]
+    assert store.changes(FeedQuery()) == [("urn:uuid:1", 2, 1), ("urn:uuid:2", 2, 2)]
     assert store.raw_digests(["urn:uuid:1", "urn:uuid:2"]) == {
         "urn:uuid:1": "first",
         "urn:uuid:2": "second",

@@ -12,6 +12,7 @@ from herald.site import Document, Site, no_file, once
 from herald.store import FeedQuery
 
 PAGE_BATCH = 200  # article pages rendered from one read of the store
+LAST = 1 << 62  # after every arrival number
 
 
 def article_pages(
@@ -20,8 +21,10 @@ def article_pages(
     context: str,
     feeds: frozenset[str],
     links: list[tuple[str | None, str]],
-) -> Iterator[Document]:
-    """The page of every article of an edition, in a folder Herald owns whole. A page that
+) -> Iterator[tuple[int, Document]]:
+    """The page of every article of an edition, in a folder Herald owns whole, each with
+    the arrival number it may be rendered after (its batch's last): rendered then, a batch
+    finds its articles as the archive pages just read them (`EntryCache.read`). A page that
     is there and whose article did not change since the last publish (its generation says),
     with the same context, is left as it is, not even named; the others are rendered, a
     batch at a time. So a publish costs one listing of the folder and a look at the articles
@@ -36,23 +39,24 @@ def article_pages(
     query = edition.query(FeedQuery())
     if published is not None and published.noted(folder) == str(len(there)):
         # As many pages as the last publish left: only the changed articles are looked at.
-        missing = [article_id for article_id, _ in site.store.changes(query, since_generation)]
+        missing = [(i, seq) for i, _, seq in site.store.changes(query, since_generation)]
     else:  # every article whose page changed or is not there
         missing = [
-            article_id
-            for article_id, changed in site.store.changes(query)
+            (article_id, seq)
+            for article_id, changed, seq in site.store.changes(query)
             if changed > since_generation
             or article_page_path(edition.prefix, article_id) not in there
         ]
-    yield Document(folder, None, no_file, folder=True)
+    yield 0, Document(folder, None, no_file, folder=True)
     tree = site.tree(edition)
     for start in range(0, len(missing), PAGE_BATCH):
-        batch = missing[start : start + PAGE_BATCH]
+        chunk = missing[start : start + PAGE_BATCH]
+        batch, after = [article_id for article_id, _ in chunk], chunk[-1][1]
         rendered = once(partial(_render_pages, site, edition, tree, feeds, links, batch))
         for article_id in batch:
             path = article_page_path(edition.prefix, article_id)
-            yield Document(path, None, partial(_pick, rendered, article_id), listed=False)
-    yield Document(record_name, f"{site.generation} {context}", no_file, record=True)
+            yield after, Document(path, None, partial(_pick, rendered, article_id), listed=False)
+    yield LAST, Document(record_name, f"{site.generation} {context}", no_file, record=True)
 
 
 def _render_pages(
@@ -63,14 +67,19 @@ def _render_pages(
     links: list[tuple[str | None, str]],
     batch: list[str],
 ) -> dict[str, bytes]:
-    """The pages of a batch of articles, from one read of the store."""
-    found = site.store.get_many(batch, evidence=False)
-    tagged = [found[i] for i in batch if i in found]
-    full = site.with_versions(site.with_translations(edition, tagged), tagged)
+    """The pages of a batch of articles: those the archive pages read lately as they read
+    them, the others from one read of the store."""
+    known = site.cache.read(edition.prefix, batch)
+    rest = [i for i in batch if i not in known]
+    if rest:
+        found = site.store.get_many(rest, evidence=False)
+        tagged = [found[i] for i in rest if i in found]
+        full = site.with_versions(site.with_translations(edition, tagged), tagged)
+        base_url = site.settings.site.base_url
+        known.update((t.article.id, (t, entry_view(t, base_url, site.names, full))) for t in tagged)
     pages = {}
-    for t in tagged:
+    for t, view in (known[i] for i in batch if i in known):
         a = t.article
-        view = entry_view(t, site.settings.site.base_url, site.names, full)
         # Herald's page of an article in the other trees: where every tree holds it.
         trees = links if a.group is None else []
         pages[a.id] = render_article_page(tree, view, a.source_id, feeds, trees, a.language)

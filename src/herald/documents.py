@@ -10,6 +10,7 @@ fingerprint need not render it again. Reads the store, writes nothing.
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from functools import partial
@@ -287,14 +288,18 @@ def _edition(
         yield from current
         archived += pages
         summaries[spec.path.split("/")[0]].append(summary)
-    # Archive pages in the order their entries arrived, so that the entries a page shares
-    # with the pages of other feeds were rendered recently and are still kept.
-    yield from (document for _, document in sorted(archived, key=lambda pair: pair[0]))
     feeds = frozenset(spec.path for spec in specs)
     # An article's page links to its page in the other trees that hold every original.
     links = [(o.language, o.prefix) for o in edition.others if o.language is None or o.engine]
     native = edition.language is not None and edition.engine is None
-    yield from article_pages(site, edition, context, feeds, [] if native else links)
+    own_pages = article_pages(site, edition, context, feeds, [] if native else links)
+    # Archive pages in the order their entries arrived, so that the entries a page shares
+    # with the pages of other feeds were rendered recently and are still kept; each batch
+    # of article pages after the archive pages that read its articles last.
+    archives = ((seq, 0, document) for seq, document in sorted(archived, key=lambda p: p[0]))
+    articles = ((seq, 1, document) for seq, document in own_pages)
+    merged = heapq.merge(archives, articles, key=lambda item: item[:2])
+    yield from (document for _, _, document in merged)
 
     t = words(edition.language)
     title = settings.site.title

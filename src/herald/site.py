@@ -35,6 +35,7 @@ from herald.translate.texts import Translator, field_payload, names_of
 T = TypeVar("T")
 KEPT_ENTRIES = 5_000  # entries' Atom bytes kept during a publish: about 18 MB
 SHOWN_ENTRIES = 1_000  # and of the entries current feeds show, with their views
+READ_ENTRIES = 400  # articles read for archive pages kept for their own pages: two batches
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,14 @@ class EntryCache:
         self._kept: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
         # The current feeds' entries by their views: the newest articles are in most feeds.
         self._shown: OrderedDict[EntryView, bytes] = OrderedDict()
+        # The articles last read for archive pages, with their views: their own pages,
+        # rendered next (documents.py), need not read them again.
+        self._read: OrderedDict[tuple[str, str], tuple[TaggedArticle, EntryView]] = OrderedDict()
+
+    def read(self, prefix: str, ids: Sequence[str]) -> dict[str, tuple[TaggedArticle, EntryView]]:
+        """The articles of these ids (and their views in the tree at `prefix`) that were
+        read for archive pages lately, each handed out once."""
+        return {i: found for i in ids if (found := self._read.pop((prefix, i), None))}
 
     def atom(self, entry: EntryView) -> bytes:
         """An entry's Atom bytes, rendered once per publish: the same view gives the same
@@ -107,6 +116,9 @@ class EntryCache:
             for t in tagged:
                 view = entry_view(t, site.settings.site.base_url, site.names, full)
                 self._kept[(edition.prefix, t.article.id)] = (view.language, atom_entry(view))
+                self._read[(edition.prefix, t.article.id)] = (t, view)
+            while len(self._read) > min(self.limit, READ_ENTRIES):
+                self._read.popitem(last=False)
         result = []
         for i in ids:
             self._kept.move_to_end((edition.prefix, i))

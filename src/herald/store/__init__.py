@@ -108,9 +108,9 @@ class Store(Protocol):
         """The newest articles of a tree (`query`'s language) in a selection, at most
         `limit`, as feeds show them."""
 
-    def changes(self, query: FeedQuery, since: int = -1) -> list[tuple[str, int]]:
-        """(id, generation at which it last changed) of every article of a feed that
-        changed after generation `since` (every one, by default)."""
+    def changes(self, query: FeedQuery, since: int = -1) -> list[tuple[str, int, int]]:
+        """(id, generation at which it last changed, arrival number) of every article of a
+        feed that changed after generation `since` (every one, by default), by arrival."""
 
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed."""

@@ -289,15 +289,15 @@ class SQLStore:
         rows = self._rows(sql + f" ORDER BY {_newest(query)} LIMIT ?", [*params, limit])
         return self._with_tags(rows, evidence=False)
 
-    def changes(self, query: FeedQuery, since: int = -1) -> list[tuple[str, int]]:
-        """(id, generation at which it last changed) of every article of a feed that
-        changed after generation `since` (every one, by default)."""
-        sql, params = _feed_sql("a.id, a.changed", query)
+    def changes(self, query: FeedQuery, since: int = -1) -> list[tuple[str, int, int]]:
+        """(id, generation at which it last changed, arrival number) of every article of a
+        feed that changed after generation `since` (every one, by default), by arrival."""
+        sql, params = _feed_sql("a.id, a.changed, a.seq", query)
         # The few articles changed since a generation are found by the index of changes
         # and then sorted ("+" keeps the planner from walking every article in order).
         order = "+a.seq" if since >= 0 else "a.seq"
         rows = self._tuples(sql + f" AND a.changed > ? ORDER BY {order}", [*params, since])
-        return [(i, changed) for i, changed in rows]
+        return [(i, changed, seq) for i, changed, seq in rows]
 
     def terms(self, family: str) -> list[str]:
         """Terms of a tag family that put at least one article into a feed: found one after
