@@ -78,7 +78,8 @@ class EntryCache:
     """The Atom bytes of entries, rendered once per edition in a publish and reused by
     every archive page that holds them; the most recently used are kept, up to `limit`
     (archive pages are rendered in the order their entries arrived, so most reuse is
-    recent)."""
+    recent). Beside them: the entries of the current feeds, by view (`atom`), and the
+    articles the archive pages read last, for their own pages (`read`)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
