@@ -165,7 +165,7 @@ def test_an_unchanged_local_file_is_known_by_its_entity_tag_without_reading_it(
     listing = tmp_path / "listing.txt"
     listing.write_bytes(b"first version")
     assert read_file(str(listing), 4096).etag is None  # written just now
-    monkeypatch.setattr("herald.fetch.files.RACY_NS", 0)
+    monkeypatch.setattr("herald.filestate.RACY_NS", 0)
     first = read_file(str(listing), 4096)
     assert first.etag is not None and first.content == b"first version"
     again = fetcher().fetch(str(listing), validators=Validators(etag=first.etag))

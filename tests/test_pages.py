@@ -267,7 +267,7 @@ def test_an_idle_publish_looks_at_the_folders_not_every_file(
     site.run_once(NOW + timedelta(minutes=30))
     noted = site.feeds / ".herald-staging" / "folders"
     assert not noted.exists()  # every folder changed just now: nothing to trust yet
-    monkeypatch.setattr("herald.publish.RACY_NS", 0)  # no waiting out the clock tick
+    monkeypatch.setattr("herald.filestate.RACY_NS", 0)  # no waiting out the clock tick
     site.run_once(NOW + timedelta(hours=1))
     assert noted.is_file()
     listed: list[str] = []

@@ -162,7 +162,7 @@ def test_a_local_listing_is_polled_by_its_entity_tag(
 
     site.run_once()
     assert stored_tag() is None  # the listing was written just now: its bytes are compared
-    monkeypatch.setattr("herald.fetch.files.RACY_NS", 0)  # no waiting out the clock tick
+    monkeypatch.setattr("herald.filestate.RACY_NS", 0)  # no waiting out the clock tick
     (report,) = site.run_once(NOW + timedelta(minutes=30))
     assert report.not_modified and not report.outcomes  # the same bytes; their tag is kept
     tag = stored_tag()

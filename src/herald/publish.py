@@ -13,13 +13,13 @@ from pathlib import Path, PurePosixPath
 from typing import NoReturn, Protocol
 
 from herald.errors import PublishError
+from herald.filestate import version
 
 MANIFEST = ".herald-manifest"
 STATE = ":state"  # the manifest's line for what the last complete publish was made from
 STAGING = ".herald-staging"  # where files are written before they are renamed into place
 STAGED = ":staging"  # the manifest's line that says temporary files are only in STAGING
 FOLDERS = "folders"  # in STAGING: the published folders as they were when last all there
-RACY_NS = 2_000_000_000  # a folder changed this recently may change again unseen
 
 
 class Publisher(Protocol):
@@ -200,18 +200,18 @@ class DirectoryPublisher:
     def _stamped(self, state: str) -> bool:
         """Whether no folder that holds a published file changed since every file was last
         found there, for the publish made from `state`. A file added or removed changes its
-        folder's modification time; a folder changed less than RACY_NS before that look
-        is not trusted (it could change again within the file system's clock tick)."""
+        folder's times; a folder changed just before that look is not trusted
+        (herald.filestate)."""
         try:
             lines = (self.root / STAGING / FOLDERS).read_text(encoding="utf-8").splitlines()
         except (FileNotFoundError, UnicodeDecodeError):
             return False
         if len(lines) < 2 or lines[0] != state or not lines[1].isdigit():
             return False
-        trusted = int(lines[1]) - RACY_NS
+        noted = int(lines[1])
         for line in lines[2:]:
             folder, _, mark = line.partition("\t")
-            found = _folder_mark(os.path.join(self._root, folder), trusted)  # noqa: PTH118
+            found = _folder_mark(os.path.join(self._root, folder), noted)  # noqa: PTH118
             if found is None or found != mark:
                 return False
         return True
@@ -226,7 +226,7 @@ class DirectoryPublisher:
             folders.update(p.rpartition("/")[0] for p in self.files_under(owned))
         marks = []
         for folder in sorted(folders):
-            mark = _folder_mark(os.path.join(self._root, folder), now - RACY_NS)  # noqa: PTH118
+            mark = _folder_mark(os.path.join(self._root, folder), now)  # noqa: PTH118
             if mark is None:
                 return  # changed just now: not to be trusted yet
             marks.append(f"{folder}\t{mark}\n")
@@ -312,17 +312,14 @@ def _temporary(target: Path, data: bytes, staging: Path, *, sync: bool = False) 
     return temporary
 
 
-def _folder_mark(folder: str, trusted: int) -> str | None:
-    """What tells this state of a folder's entries from any other (device, inode, time of
-    the last change), or None if it is not a folder or changed after `trusted`."""
+def _folder_mark(folder: str, now_ns: int) -> str | None:
+    """The version of a folder's entries (herald.filestate) as it stood at `now_ns`, or
+    None if it is not a folder or is too new to trust."""
     try:
         found = Path(folder).stat()
     except OSError:
         return None
-    changed = max(found.st_mtime_ns, found.st_ctime_ns)
-    if not stat.S_ISDIR(found.st_mode) or changed >= trusted:
-        return None
-    return f"{found.st_dev}:{found.st_ino}:{found.st_mtime_ns}:{found.st_ctime_ns}"
+    return version(found, now_ns) if stat.S_ISDIR(found.st_mode) else None
 
 
 def _atomic_write(target: Path, data: bytes, staging: Path) -> None:

@@ -1,24 +1,21 @@
 """Reading a listing from the local disk: regular files only, and at most so many bytes.
 
-A file's entity tag is made from what `stat` says of it (its inode, size and times): a
-file whose tag is the one stored is not modified, and is not even read, so polling a large
-unchanged listing costs one `stat`. A file changed less than RACY_NS before it was read
-gets no tag (it could change again within the file system's clock tick, keeping its
-times), so the next run reads it and compares its bytes.
+A file's entity tag is made from what `stat` says of it (herald.filestate): a file whose
+tag is the one stored is not modified, and is not even read, so polling a large unchanged
+listing costs one `stat`. A file changed just before it was read gets no tag, so the next
+run reads it and compares its bytes.
 """
 
 from __future__ import annotations
 
-import os
 import stat
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from herald.errors import SourceError
+from herald.filestate import version
 from herald.models import Fetched, Validators
-
-RACY_NS = 2_000_000_000
 
 
 def read_file(url: str, max_bytes: int, validators: Validators | None = None) -> Fetched:
@@ -32,7 +29,8 @@ def read_file(url: str, max_bytes: int, validators: Validators | None = None) ->
             raise SourceError(f"{path}: is a directory, not a listing")
         if not stat.S_ISREG(found.st_mode):
             raise SourceError(f"{path}: not a regular file (a device or a pipe?), not a listing")
-        etag = _entity_tag(found)
+        mark = version(found, time.time_ns())
+        etag = f'"file {mark}"' if mark is not None else None
         if etag is not None and validators is not None and validators.etag == etag:
             return Fetched(url=str(path), content=b"", etag=etag, not_modified=True)
         with path.open("rb") as listing:
@@ -46,11 +44,3 @@ def read_file(url: str, max_bytes: int, validators: Validators | None = None) ->
             f"{path}: over the {max_bytes} byte limit for local files ([fetch] max_file_bytes)"
         )
     return Fetched(url=str(path), content=content, etag=etag)
-
-
-def _entity_tag(found: os.stat_result) -> str | None:
-    """What tells this version of a file from any other, unless it changed just now."""
-    if time.time_ns() - max(found.st_mtime_ns, found.st_ctime_ns) < RACY_NS:
-        return None
-    parts = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
-    return '"file ' + ":".join(map(str, parts)) + '"'
