@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from herald.errors import StoreError
 from herald.store.pg_schema import MIGRATIONS
-from herald.store.sql import UPSERT_ARTICLE, UPSERT_DETAILS, Row, SQLStore, _Pending
+from herald.store.sql import UPSERT_ARTICLE, UPSERT_DETAILS, Row, SQLStore, _json, _Pending
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -182,11 +182,14 @@ class PostgresStore(SQLStore):
                 cursor.executemany(_dialect(sql), rows)
                 self.total_changes += max(cursor.rowcount, 0)
 
-    def _write_article(self, values: list[Any], details: str) -> list[Any] | None:
+    def _write_article(
+        self, values: list[Any], feed_tags: list[list[Any]], details: str
+    ) -> list[Any] | None:
         """What SQLite does in five statements, in one round trip. Every part of a
         statement sees the rows as they were before it: `before` reads the old feed tags
         while the row is written, and the old tag rows are found by their key from them
         (those that stay are updated, the others deleted: apart)."""
+        encoded = _json(feed_tags)
         rows = self._tuples(
             f"""
             WITH before AS (SELECT feed_tags FROM articles WHERE id = ?),
@@ -207,7 +210,7 @@ class PostgresStore(SQLStore):
                     SET published = excluded.published, label = excluded.label)
             SELECT (SELECT feed_tags FROM before) FROM written
             """,
-            [values[0], *values, details, values[-1], values[5], values[0]],
+            [values[0], *values, encoded, details, encoded, values[5], values[0]],
         )
         ((before,),) = rows
         return json.loads(before) if before is not None else None

@@ -194,8 +194,8 @@ class SQLStore:
                     a.note,
                     raw_digest,
                     self._next_generation(),
-                    _json([[t.family, t.term, t.label, t.score] for t in tags if t.passed]),
                 ],
+                [[t.family, t.term, t.label, t.score] for t in tags if t.passed],
                 _json([_detail(t) for t in tags]),
             )
             touched = [a.id]
@@ -214,15 +214,18 @@ class SQLStore:
             else:  # a new article: added at the end of its feeds
                 self._changed(appended=[a.id], rewritten=touched[1:])
 
-    def _write_article(self, values: list[Any], details: str) -> list[Any] | None:
-        """Insert or update an article's row (`values` as `UPSERT_ARTICLE` takes them), its
-        tags' details and the rows of the tags that put it into feeds (its feed tags, the
-        last of `values`); its feed tags as they were, None for a new article. Five
-        statements, which cost SQLite no round trips."""
-        article_id, published, feed_tags = values[0], values[5], json.loads(values[-1])
+    def _write_article(
+        self, values: list[Any], feed_tags: list[list[Any]], details: str
+    ) -> list[Any] | None:
+        """Insert or update an article's row (`values` as `UPSERT_ARTICLE` takes them, its
+        feed tags aside), its tags' details and the rows of its feed tags (family, term,
+        label, score: the tags that put it into feeds); its feed tags as they were, None for
+        a new article. Five statements, which cost SQLite no round trips."""
+        article_id, published = values[0], values[5]
         found = self._tuples("SELECT feed_tags FROM articles WHERE id = ?", [article_id])
         before: list[Any] | None = json.loads(found[0][0]) if found else None
-        ((seq,),) = self._tuples(UPSERT_ARTICLE + " RETURNING seq", values)
+        row = [*values, _json(feed_tags)]
+        ((seq,),) = self._tuples(UPSERT_ARTICLE + " RETURNING seq", row)
         self._run(UPSERT_DETAILS.format(rows="VALUES (?, ?)"), [seq, details])
         if before is not None:
             self._runmany(
