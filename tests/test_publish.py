@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 from pathlib import Path
 
 import pytest
 
-from herald.publish import DirectoryPublisher
+import herald.publish
+from herald.errors import PublishError
+from herald.publish import DirectoryPublisher, sync_file_system
 
 
 def test_write_only_when_bytes_change(tmp_path: Path) -> None:
@@ -38,6 +42,34 @@ def test_a_publish_renames_in_batches_and_sweeps_what_a_crash_left(tmp_path: Pat
     assert sorted(p.name for p in (tmp_path / "topics").iterdir()) == [
         f"{number}.atom" for number in range(7)
     ]
+
+
+def test_a_batch_is_synced_on_its_own_file_system_and_a_failed_sync_stops_the_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch is made durable by syncing the output's file system (syncfs), not the whole
+    machine's; a sync that fails (an I/O error) stops the publish with what was published
+    before untouched and nothing half-staged left behind."""
+    assert herald.publish._SYNCFS is not None  # Linux: syncfs, not os.sync
+    sync_file_system(tmp_path)
+    (tmp_path / "note.txt").write_text("not a folder")
+    with pytest.raises(NotADirectoryError):
+        sync_file_system(tmp_path / "note.txt")
+    publisher = DirectoryPublisher(tmp_path)
+    publisher.write("topics/a.atom", b"first")
+    publisher.prune(["topics/a.atom"])
+
+    def failing(handle: int) -> int:
+        ctypes.set_errno(errno.EIO)
+        return -1
+
+    monkeypatch.setattr(herald.publish, "_SYNCFS", failing)  # an I/O error on the disk
+    publisher = DirectoryPublisher(tmp_path)
+    publisher.write("topics/a.atom", b"second")
+    with pytest.raises(PublishError, match=r"publishing stopped at \.herald-staging: Input/output"):
+        publisher.prune(["topics/a.atom"])
+    assert (tmp_path / "topics" / "a.atom").read_bytes() == b"first"
+    assert not list(tmp_path.rglob(".tmp-*"))
 
 
 def test_prune_removes_only_files_herald_published(tmp_path: Path) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import errno
 import os
 import shutil
 import stat
@@ -10,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import NoReturn, Protocol
+from typing import Any, NoReturn, Protocol
 
 from herald.errors import PublishError
 from herald.filestate import version
@@ -112,7 +115,10 @@ class DirectoryPublisher:
         """Make the staged files durable with one sync, then put each in place."""
         if not self._staged:
             return
-        os.sync()
+        try:
+            sync_file_system(self.root / STAGING)
+        except OSError as exc:  # an I/O error: nothing staged is known to be on disk
+            self._give_up(STAGING, exc)
         try:
             for target, temporary in list(self._staged.items()):
                 temporary.replace(target)
@@ -290,6 +296,37 @@ class DirectoryPublisher:
                 raise ValueError(f"{path!r} is outside {self.root}")
             self._inside.add(target.parent)
         return target
+
+
+def _load_syncfs() -> Any:
+    """libc's syncfs(2) (Linux), or None where there is none."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        syncfs = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+    syncfs.argtypes = [ctypes.c_int]
+    syncfs.restype = ctypes.c_int
+    return syncfs
+
+
+_SYNCFS = _load_syncfs()
+
+
+def sync_file_system(path: Path) -> None:
+    """Make everything written to the file system that holds `path` durable: that file
+    system alone (syncfs), not every file system of the machine as os.sync does, so a
+    publish does not wait for its neighbours' writes; os.sync where there is no syncfs."""
+    if _SYNCFS is None:
+        os.sync()
+        return
+    handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if _SYNCFS(handle) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code or errno.EIO), str(path))
+    finally:
+        os.close(handle)
 
 
 def _temporary(target: Path, data: bytes, staging: Path, *, sync: bool = False) -> Path:
