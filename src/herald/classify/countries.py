@@ -181,9 +181,10 @@ class CountryTagger:
                 term = context[0]  # Georgia, in an article about the United States
             if family == "country" and term == self._home:
                 continue
-            weight = WEIGHTS[where] * (
-                PLACE_WEIGHT if place else NAMED_IN_FULL if _in_full(family, matched) else 1.0
-            )
+            if place:
+                weight = _place_weight(where, ambiguous)
+            else:
+                weight = WEIGHTS[where] * (NAMED_IN_FULL if _in_full(family, matched) else 1.0)
             found = Evidence(matched, where, weight)
             if followed:
                 undecided.append(((family, term), found))
@@ -223,6 +224,15 @@ def _with_forms(names: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 def _us_states() -> list[str]:
     subdivisions: Any = pycountry.subdivisions
     return [s.name for s in subdivisions if s.country_code == "US" and s.type == "State"]
+
+
+def _place_weight(where: str, ambiguous: bool) -> float:
+    """A city or region is weaker evidence than its country's name, except in the title,
+    which says where the news happened ("Sailors Held in Novorossiysk"): there it counts
+    as its country named in the lead, unless the name is also a person's (guarded)."""
+    if where == "title" and not ambiguous:
+        return WEIGHTS["lead"]
+    return WEIGHTS[where] * PLACE_WEIGHT
 
 
 # An organization whose name is written out (the African Union, not the AU) takes part in

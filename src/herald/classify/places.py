@@ -2,8 +2,10 @@
 people or more) and provinces, states and regions (ISO 3166-2, through pycountry).
 
 A place is weaker evidence than a country's name: it counts half (`PLACE_WEIGHT`), so a
-city named once further down never tags its country, and a city in the title with a
-mention in the lead does. Names are guarded:
+city named once further down never tags its country, and a city in the lead does with a
+second mention. A place in the title says where the news happened and counts as its
+country named in the lead (countries.py), unless the name is also a person's. Names are
+guarded:
 
 - a name that places in several countries share is left out, unless one city is by far
   the largest (Paris, not Paris, Texas);
