@@ -300,6 +300,9 @@ def test_context_mistakes(tmp_path: Path, text: str, problem: str) -> None:
         ),
         ("Trade office opens in Austin", "Exporters attended.", {("country", "US"): False}),
         ("Ambassador meets Austin Reed", "They discussed trade.", {}),
+        # A name a smaller town elsewhere has too is no place: Kurchatov is a Russian city
+        # and a Kazakh town.
+        ("Reactor in Kurchatov makes isotopes", "Hospitals will receive them.", {}),
         (
             "Tourism office opens in Bali",
             "Travel agents from Bali attended.",

