@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from herald.classify import Classifier, load_country_rules, load_topic_rules
+from herald.classify.matching import spaced
 from herald.errors import ConfigError
 from herald.models import Article, RawItem
 from herald.normalize import normalize
@@ -418,3 +420,12 @@ def test_an_operators_own_russian_phrase_is_declined(tmp_path: Path) -> None:
     [tag] = [t for t in tagged.tags if t.family == "topic"]
     assert (tag.term, tag.passed) == ("fire", True)
     assert [e.matched for e in tag.evidence] == ["лесного пожара", "лесным пожаром"]
+
+
+def test_every_non_word_character_is_a_gap_and_no_other() -> None:
+    """Matching reads a text with each character that is not a word character as a space;
+    the expression that does it lists Latin and Cyrillic letters first, for speed: it must
+    still mean exactly that, for every character."""
+    every = "".join(chr(code) for code in range(0x30000) if not 0xD800 <= code <= 0xDFFF)
+    assert spaced(every) == re.sub(r"[^\w ]", " ", every)
+    assert spaced("Côte d’Ivoire — Қазақстан, «Ёж»") == "Côte d Ivoire   Қазақстан   Ёж "

@@ -162,7 +162,7 @@ class CountryTagger:
         # name says nothing there: the title's mention counts if the text names the same
         # country plainly elsewhere ("Kazakhstan and Georgia Discuss …", then "in Georgia").
         undecided: list[tuple[tuple[str, str], Evidence]] = []
-        for index, start, matched in self._matcher.finditer(text.text, text.gapped):
+        for index, start, matched in self._matcher.matches(text):
             family, term = self._targets[index]
             if family == "ignore":
                 continue

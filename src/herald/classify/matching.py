@@ -6,9 +6,8 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 from herald.classify.forms import KAZAKH_SUFFIXES
 from herald.models import Article
@@ -31,6 +30,7 @@ class ArticleText:
     text: str
     ends: tuple[int, ...]  # where the title, then each paragraph, ends
     gapped: str  # the text with every non-word character as a space, for matching
+    folded: str  # that, case folded (as long as the text), for matching that ignores case
 
     def where(self, position: int) -> str:
         """ "title", "lead" (the first paragraph) or "body"."""
@@ -47,7 +47,8 @@ def article_text(article: Article) -> ArticleText:
         ends.append(position)
         position += 1
     text = "\n".join(parts)
-    return ArticleText(text, tuple(ends), spaced(text))
+    gapped = spaced(text)
+    return ArticleText(text, tuple(ends), gapped, folded(gapped))
 
 
 class PhraseMatcher:
@@ -72,37 +73,38 @@ class PhraseMatcher:
             key = " " + self._fold(literal).rstrip()
             if key.strip():
                 entries.setdefault(key, []).append((index, ending))
-        self._automaton: Any = None
+        self._targets = list(entries.values())  # each key's phrases, by the key's number
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
         if entries:
-            self._automaton = ahocorasick.Automaton()
-            for key, targets in entries.items():
-                self._automaton.add_word(key, (len(key), targets))
-            self._automaton.make_automaton()
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                list(entries), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            )
 
-    def _fold(self, text: str, gapped: str | None = None) -> str:
+    def _fold(self, text: str) -> str:
         """The form phrases and texts are matched in; always exactly as long as the text."""
-        text = spaced(text) if gapped is None else gapped
-        if self._ignore_case:
-            lowered = text.lower()
-            if len(lowered) == len(text):
-                return lowered
-            return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        return text
+        return folded(spaced(text)) if self._ignore_case else spaced(text)
 
-    def finditer(self, text: str, gapped: str | None = None) -> Iterator[tuple[int, int, str]]:
+    def matches(self, article: ArticleText) -> Iterator[tuple[int, int, str]]:
+        """`finditer` over an article's text, in the form it was made in once."""
+        return self.finditer(article.text, article.folded if self._ignore_case else article.gapped)
+
+    def finditer(self, text: str, form: str | None = None) -> Iterator[tuple[int, int, str]]:
         """Yield (phrase index, start, matched text) left to right, without overlaps.
 
-        `gapped` may bring the text with non-word characters already made spaces.
+        `form` may bring the text as this matcher reads it: non-word characters made
+        spaces, and case folded where case is ignored.
         """
         if self._automaton is None:
             return
-        view = " " + self._fold(text, gapped)  # view[i + 1] is text[i]
+        view = " " + (self._fold(text) if form is None else form)  # view[i + 1] is text[i]
         position = 0
         # Leftmost-longest matches, found by the automaton itself. Where the longest phrase
         # at a place does not end on a word boundary ("Guinea-Bissauan"), nothing is taken.
-        size = len(text)
-        for last, (length, targets) in self._automaton.iter_long(view):
-            start = last - length + 1  # the gap before the word, so the word's index in text
+        size, keys = len(text), self._targets
+        for key, start, stop in self._automaton.find_matches_as_indexes(view):
+            # `start`: the gap before the word in `view`, so the word's index in `text`;
+            # `last`: the match's last character in `view`, so the one after it in `text`.
+            last, targets = stop - 1, keys[key]
             if start < position:
                 continue  # an ending that reached past the last match overlaps this one
             if last >= size or not ((char := text[last]).isalnum() or char == "_"):
@@ -122,12 +124,35 @@ class PhraseMatcher:
                     break
 
 
-_GAP = re.compile(r"[^\w ]")  # a non-word character (a space is one already)
+def _word_ranges(first: int, last: int) -> str:
+    """The word characters from `first` to `last` as regular expression ranges."""
+    ranges, start = [], None
+    for code in range(first, last + 2):
+        word = code <= last and (chr(code).isalnum() or chr(code) == "_")
+        if word and start is None:
+            start = code
+        elif not word and start is not None:
+            ranges.append(f"\\U{start:08x}-\\U{code - 1:08x}")
+            start = None
+    return "".join(ranges)
+
+
+# A non-word character (a space is one already): [^\w ], with the letters news is written in
+# (Latin and Cyrillic) listed first, which the expression tests without asking Unicode.
+_GAP = re.compile(f"[^ {_word_ranges(0, 0x24F)}{_word_ranges(0x400, 0x4FF)}\\w]")
 
 
 def spaced(text: str) -> str:
     """The text with every non-word character as a space: the form matching reads."""
     return _GAP.sub(" ", text)
+
+
+def folded(text: str) -> str:
+    """The text in lower case, exactly as long ("İ" would be two characters: kept)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 _ENDINGS = ("", "plural", "any", "kazakh")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from herald.classify.forms import CYRILLIC, is_russian, russian_forms
 from herald.classify.matching import ArticleText, PhraseMatcher
 from herald.classify.model import TopicModel
-from herald.classify.words import stemmed_phrase, stems, words_of
+from herald.classify.words import stemmed_phrase, stems
 from herald.models import Evidence, Tag
 
 Targets = list[tuple[str, float | None]]  # what a phrase counts for: (topic, weight or None)
@@ -154,12 +154,12 @@ class TopicTagger:
                     evidence[slug].append(Evidence(matched, where, weight * factor))
 
         title_end = text.ends[0]
-        for index, start, matched in self._matcher.finditer(text.text, text.gapped):
+        for index, start, matched in self._matcher.matches(text):
             taken.append((start, start + len(matched)))
             phrase, in_title = self._phrase_of[index], start < title_end
             if (phrase, in_title) not in seen:
                 count(phrase, in_title, matched, self._targets[index])
-        words = stems(text.gapped, taken)  # "escalating" for "escalation"
+        words = stems(text.folded, taken)  # "escalating" for "escalation"
         title = words.before(text.ends[0])
         for index, at, matched in self._stemmed.finditer(words.view, words.view):
             phrase, in_title = self._stem_phrase[index], at < title
@@ -169,8 +169,7 @@ class TopicTagger:
 
         def stems_of_article() -> frozenset[str]:
             vocabulary = self._model.vocabulary if self._model is not None else frozenset()
-            written = " ".join(text.text[start:end] for start, end in taken)
-            return words.among(vocabulary) | (words_of(written) & vocabulary)
+            return words.among(vocabulary, " ".join([text.folded[s:e] for s, e in taken]))
 
         return evidence, stems_of_article
 

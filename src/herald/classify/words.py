@@ -88,22 +88,24 @@ class Stems:
         first = bisect.bisect_left(self._at, start)
         return self._found[first].start(), self._found[first + matched.count(" ")].end()
 
-    def among(self, known: frozenset[str]) -> frozenset[str]:
-        """The distinct stems that are in `known` (of the words that were not left out)."""
-        return known.intersection(self._keys)
+    def among(self, known: frozenset[str], left_out: str = "") -> frozenset[str]:
+        """The distinct stems that are in `known`: of the words that were not left out,
+        and of `left_out` (their words, in lower case, non-word characters spaces)."""
+        found = known.intersection(self._keys)
+        return found | known.intersection(_stems_of(left_out.split())) if left_out else found
 
 
-def stems(gapped: str, without: Sequence[tuple[int, int]] = ()) -> Stems:
-    """The words of a text whose non-word characters are spaces, as stems; the words in
-    the spans `without` (left to right, apart) are one word that no phrase has, so that
-    the words around them stay apart."""
+def stems(folded: str, without: Sequence[tuple[int, int]] = ()) -> Stems:
+    """The words of a text in lower case whose non-word characters are spaces, as stems;
+    the words in the spans `without` (left to right, apart) are one word that no phrase
+    has, so that the words around them stay apart."""
     if without:
         pieces, last = [], 0
         for start, end in without:
-            pieces += [gapped[last:start], _BARRIER.ljust(end - start)]
+            pieces += [folded[last:start], _BARRIER.ljust(end - start)]
             last = end
-        gapped = "".join([*pieces, gapped[last:]])
-    return Stems(_stems_of(gapped.lower().split()), gapped)
+        folded = "".join([*pieces, folded[last:]])
+    return Stems(_stems_of(folded.split()), folded)
 
 
 def words_of(text: str) -> set[str]:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 
-import ahocorasick
+import ahocorasick_rs
 import pycountry
 from babel import Locale, UnknownLocaleError
 
@@ -72,35 +72,35 @@ class Names:
 
     target: str
     table: Mapping[str, str]
-    _automaton: ahocorasick.Automaton = field(repr=False, compare=False)
+    _automaton: ahocorasick_rs.AhoCorasick | None = field(repr=False, compare=False)
     missing: Mapping[str, Forms] = field(default_factory=dict)  # adjectives engines lack
     stand_ins: tuple[tuple[str, Forms], ...] = ()  # and ones they know, to send instead
+    _phrases: tuple[str, ...] = field(default=(), repr=False, compare=False)  # by number
 
     @classmethod
     def build(cls, target: str, table: Mapping[str, str]) -> Names:
-        automaton = ahocorasick.Automaton()
-        for phrase in table:
-            automaton.add_word(html.escape(phrase, quote=False), phrase)
-        if table:
-            automaton.make_automaton()
+        automaton = (
+            ahocorasick_rs.AhoCorasick([html.escape(phrase, quote=False) for phrase in table])
+            if table
+            else None
+        )
         demonyms = DEMONYMS.get(target, {})
         missing = {word: tuple(forms) for word, forms in demonyms.get("missing", {}).items()}
         stand_ins = tuple((w, tuple(forms)) for w, forms in demonyms.get("stand-ins", {}).items())
-        return cls(target, dict(table), automaton, missing, stand_ins)
+        return cls(target, dict(table), automaton, missing, stand_ins, tuple(table))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of each whole-word occurrence, longest first where two
         overlap, in order."""
-        if not self.table:
+        if self._automaton is None:
             return []
+        phrases = self._phrases
         found = []
-        for end, phrase in self._automaton.iter(text):
-            escaped = html.escape(phrase, quote=False)
-            start = end - len(escaped) + 1
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
             before = text[start - 1] if start else " "
-            after = text[end + 1] if end + 1 < len(text) else " "
+            after = text[end] if end < len(text) else " "
             if not _WORD_CHAR.match(before) and not _WORD_CHAR.match(after):
-                found.append((start, end + 1, phrase))
+                found.append((start, end, phrases[index]))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         chosen: list[tuple[int, int, str]] = []
         for start, end, phrase in found:
