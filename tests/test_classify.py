@@ -422,6 +422,24 @@ def test_an_operators_own_russian_phrase_is_declined(tmp_path: Path) -> None:
     assert [e.matched for e in tag.evidence] == ["лесного пожара", "лесным пожаром"]
 
 
+def test_a_weak_phrase_weighs_half_a_keyword(tmp_path: Path) -> None:
+    """`weak` phrases count half: in the title alone not enough, with a keyword enough."""
+    path = tmp_path / "topics.toml"
+    path.write_text(
+        '[topics.tech]\nlabel = "Tech"\nweak = ["technolog*"]\nkeywords = ["startup*"]',
+        encoding="utf-8",
+    )
+    rules = load_country_rules(ROOT / "config" / "countries.toml")
+    classifier = Classifier(rules, load_topic_rules(path), "KZ", model=None)
+
+    def tech(title: str, body: str) -> tuple[float, bool]:
+        [tag] = [t for t in classifier.classify(article(title, body)).tags if t.family == "topic"]
+        return tag.score, tag.passed
+
+    assert tech("Smelter buys new technology", "The furnaces arrive in May.") == (1.0, False)
+    assert tech("Smelter buys new technology", "A startup supplies them.") == (2.0, True)
+
+
 def test_every_non_word_character_is_a_gap_and_no_other() -> None:
     """Matching reads a text with each character that is not a word character as a space;
     the expression that does it lists Latin and Cyrillic letters first, for speed: it must

@@ -23,6 +23,7 @@ from herald.errors import ConfigError
 from herald.models import Article, TaggedArticle
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+WEIGHTS = {"weak": 0.5, "keywords": 1.0, "strong": 2.0}  # what a topic phrase weighs, by list
 
 __all__ = ["Classifier", "country_label", "load_country_rules", "load_topic_rules"]
 
@@ -144,7 +145,8 @@ def _check_slug(path: Path, slug: str, what: str) -> None:
 
 
 def load_topic_rules(path: Path) -> TopicRules:
-    """Read topics.toml: `title_weight`, `min_score`, and one `[topics.<slug>]` per topic."""
+    """Read topics.toml: `title_weight`, `min_score`, and one `[topics.<slug>]` per topic
+    (its phrases in `weak`, `keywords` and `strong`, by weight)."""
     data = _read_toml(path)
     default_min = _number(path, "min_score", data.get("min_score", 2.0))
     topics = []
@@ -153,11 +155,12 @@ def load_topic_rules(path: Path) -> TopicRules:
         _check_slug(path, slug, "topic")
         if not isinstance(table, dict) or not isinstance(table.get("label"), str):
             raise ConfigError(f'{path}, {where}: needs a "label" string')
-        unknown = set(table) - {"label", "labels", "keywords", "strong", "negative", "min_score"}
+        keys = {"label", "labels", "keywords", "strong", "weak", "negative", "min_score"}
+        unknown = set(table) - keys
         if unknown:
             raise ConfigError(
                 f'{path}, {where}: unknown key "{sorted(unknown)[0]}"; '
-                "use label, labels, keywords, strong, negative, min_score"
+                "use label, labels, keywords, strong, weak, negative, min_score"
             )
         labels = table.get("labels", {})
         if not isinstance(labels, dict) or not all(
@@ -167,8 +170,9 @@ def load_topic_rules(path: Path) -> TopicRules:
                 f"{path}, {where} labels: give a label per language, "
                 'e.g. labels = { es = "Salud" }'
             )
-        phrases = dict.fromkeys(_strings(path, f"{where} keywords", table.get("keywords", [])), 1.0)
-        phrases |= dict.fromkeys(_strings(path, f"{where} strong", table.get("strong", [])), 2.0)
+        phrases: dict[str, float] = {}
+        for key, weight in WEIGHTS.items():  # a phrase in two lists weighs as the later one
+            phrases |= dict.fromkeys(_strings(path, f"{where} {key}", table.get(key, [])), weight)
         topics.append(
             TopicRule(
                 slug=slug,
