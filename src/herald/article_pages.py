@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 
 from herald.render.html import Tree, article_page_path, render_article_page
-from herald.render.view import Edition, entry_view
+from herald.render.view import Edition
 from herald.site import Document, Site, no_file, once
 from herald.store import FeedQuery
 
@@ -72,11 +72,7 @@ def _render_pages(
     known = site.cache.read(edition.prefix, batch)
     rest = [i for i in batch if i not in known]
     if rest:
-        found = site.store.get_many(rest, evidence=False)
-        tagged = [found[i] for i in rest if i in found]
-        full = site.with_versions(site.with_translations(edition, tagged), tagged)
-        base_url = site.settings.site.base_url
-        known.update((t.article.id, (t, entry_view(t, base_url, site.names, full))) for t in tagged)
+        known.update((t.article.id, (t, view)) for t, view in site.read_views(edition, rest))
     pages = {}
     for t, view in (known[i] for i in batch if i in known):
         a = t.article

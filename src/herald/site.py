@@ -111,11 +111,7 @@ class EntryCache:
         """(language, bytes) of each entry, rendering the ones not kept."""
         missing = [i for i in ids if (edition.prefix, i) not in self._kept]
         if missing:
-            found = site.store.get_many(missing, evidence=False)
-            tagged = [found[i] for i in missing]
-            full = site.with_versions(site.with_translations(edition, tagged), tagged)
-            for t in tagged:
-                view = entry_view(t, site.settings.site.base_url, site.names, full)
+            for t, view in site.read_views(edition, missing):
                 self._kept[(edition.prefix, t.article.id)] = (view.language, atom_entry(view))
                 self._read[(edition.prefix, t.article.id)] = (t, view)
             while len(self._read) > min(self.limit, READ_ENTRIES):
@@ -186,6 +182,18 @@ class Site:
             edition=self.with_versions(self.with_translations(edition, entries), entries),
             hub=self.settings.websub.hub if not paging.archive else None,
         )
+
+    def read_views(
+        self, edition: Edition, ids: Sequence[str]
+    ) -> list[tuple[TaggedArticle, EntryView]]:
+        """The stored articles of these ids, in their order, each with its view in the
+        edition (its kept translations and other language versions): one read of the
+        store."""
+        found = self.store.get_many(ids, evidence=False)
+        tagged = [found[i] for i in ids if i in found]
+        full = self.with_versions(self.with_translations(edition, tagged), tagged)
+        base_url = self.settings.site.base_url
+        return [(t, entry_view(t, base_url, self.names, full)) for t in tagged]
 
     def with_versions(self, edition: Edition, entries: Sequence[TaggedArticle]) -> Edition:
         """The edition with the other language versions of these entries."""
