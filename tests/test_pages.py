@@ -4,6 +4,7 @@ what readers open from an entry; pages rendered only when what they show changed
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -285,6 +286,45 @@ def test_an_idle_publish_looks_at_the_folders_not_every_file(
     page.unlink()
     site.run_once(NOW + timedelta(hours=3))
     assert page.read_bytes() == kept and listed
+
+
+def test_a_new_article_lists_only_the_folders_it_changed(
+    site: Site, listing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A publish counts the pages the last one left from each folder's `stat` and adds
+    the pages it writes: a new article costs no listing of the pages. The next look lists
+    the one folder the new page went into, not the others."""
+    monkeypatch.setattr("herald.filestate.RACY_NS", 0)  # no waiting out the clock tick
+    site.run_once()
+    site.run_once(NOW + timedelta(minutes=30))  # an idle look: every folder counted
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def listing_of(path: Any) -> Any:
+        listed.append(os.path.relpath(path, site.feeds))
+        return scandir(path)
+
+    entry = "12.03.2026, 09:30 7001\nAmbassador Meets the Mayor of Ghent\nThey discussed trade.\n"
+    listing.write_text(entry + listing.read_text(encoding="utf-8"), encoding="utf-8")
+    before = site.snapshot()
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "scandir", listing_of)
+        site.run_once(NOW + timedelta(hours=1))
+    assert not [p for p in listed if p.startswith("articles")]
+    manifest = (site.feeds / ".herald-manifest").read_text(encoding="utf-8")
+    assert "articles/\t11\n" in manifest  # the count the next publish compares with
+    after = site.snapshot()
+    changed = {
+        p.rpartition("/")[0]
+        for p in after
+        if p.startswith("articles/") and before.get(p) != after[p]
+    }
+    new_page = next(p for p in pages(site.feeds / "articles") if "Ghent" in p.read_text("utf-8"))
+    assert str(new_page.parent.relative_to(site.feeds)) in changed
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "scandir", listing_of)
+        site.run_once(NOW + timedelta(hours=2))  # nothing new: the pages are looked for
+    assert {p for p in listed if p.startswith("articles/")} == changed
 
 
 def test_a_source_that_starts_failing_shows_on_the_index(site: Site, listing: Path) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import time
 from pathlib import Path
 
 import pytest
 
 import herald.publish
 from herald.errors import PublishError
+from herald.filestate import FolderCounts
 from herald.publish import DirectoryPublisher, sync_file_system
 
 
@@ -123,3 +125,53 @@ def test_fingerprints_say_what_need_not_be_rendered_again(tmp_path: Path) -> Non
     assert not again.is_current("index.html", "")
     (tmp_path / "archive" / "all" / "1.atom").unlink()
     assert not again.is_current("archive/all/1.atom", "f1")  # gone from disk: render again
+
+
+def test_folder_counts_list_only_the_folders_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("herald.filestate.RACY_NS", 0)  # no waiting out the clock tick
+    pages = tmp_path / "articles"
+    for folder in ("aa", "bb", "cc/dd"):
+        (pages / folder).mkdir(parents=True)
+        for number in range(3):
+            (pages / folder / f"{number}.html").write_text("page")
+    (pages / "bb" / ".tmp-staged").write_text("not a page")
+    notes = tmp_path / "counts"
+    first = FolderCounts(str(tmp_path), notes)
+    assert first.count("articles/", time.time_ns()) == 9
+    assert first.listed == 5  # articles, aa, bb, cc, cc/dd
+    first.save()
+    (pages / "aa" / "0.html").unlink()
+    (pages / "cc" / "dd" / "3.html").write_text("a new page")
+    later = FolderCounts(str(tmp_path), notes)  # the next run, from what the first noted
+    assert later.count("articles", time.time_ns()) == 9
+    assert later.listed == 2  # aa and cc/dd: the others are as they were counted
+    assert sorted(later.folders("articles", time.time_ns())) == [
+        "articles",
+        "articles/aa",
+        "articles/bb",
+        "articles/cc",
+        "articles/cc/dd",
+    ]
+    assert notes.read_text().endswith("\n.\n")
+    kept = notes.read_text()
+    notes.write_text(kept.replace("\t3", "\t1")[:-2])  # cut short: not trusted
+    assert FolderCounts(str(tmp_path), notes).count("articles", time.time_ns()) == 9
+    notes.write_text("articles\tdamaged\n\x00\nno tabs at all\n.\n")
+    damaged = FolderCounts(str(tmp_path), notes)
+    assert damaged.count("articles", time.time_ns()) == 9
+    assert FolderCounts(str(tmp_path), tmp_path / "none").count("missing", time.time_ns()) == 0
+
+
+def test_a_folder_changed_within_the_clock_tick_is_counted_again(tmp_path: Path) -> None:
+    (tmp_path / "articles" / "aa").mkdir(parents=True)
+    (tmp_path / "articles" / "aa" / "0.html").write_text("page")
+    notes = tmp_path / "counts"
+    first = FolderCounts(str(tmp_path), notes)
+    assert first.count("articles", time.time_ns()) == 1
+    first.save()
+    (tmp_path / "articles" / "aa" / "0.html").unlink()  # too soon after to tell from its times
+    later = FolderCounts(str(tmp_path), notes)
+    assert later.count("articles", time.time_ns()) == 0
+    assert later.listed == 2

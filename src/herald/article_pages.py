@@ -27,20 +27,21 @@ def article_pages(
     finds its articles as the archive pages just read them (`EntryCache.read`). A page that
     is there and whose article did not change since the last publish (its generation says),
     with the same context, is left as it is, not even named; the others are rendered, a
-    batch at a time. So a publish costs one listing of the folder and a look at the articles
-    that changed, not one line per page."""
+    batch at a time. So a publish costs a count of the folder's files (a `stat` of each of
+    its folders, a listing of those that changed since they were last counted) and a look
+    at the articles that changed; the folder is listed whole only when a page went missing."""
     record_name = f":pages {edition.prefix}"
     folder = f"{edition.prefix}articles/"
     noted = (site.published.noted(record_name) if site.published else None) or ""
     since, _, kept_context = noted.partition(" ")
     since_generation = int(since) if since.isdigit() and kept_context == context else -1
     published = site.published if since_generation >= 0 else None
-    there = published.files_under(folder) if published is not None else set()
     query = edition.query(FeedQuery())
-    if published is not None and published.noted(folder) == str(len(there)):
+    if published is not None and published.noted(folder) == str(published.count_under(folder)):
         # As many pages as the last publish left: only the changed articles are looked at.
         missing = [(i, seq) for i, _, seq in site.store.changes(query, since_generation)]
     else:  # every article whose page changed or is not there
+        there = published.files_under(folder) if published is not None else set()
         missing = [
             (article_id, seq)
             for article_id, changed, seq in site.store.changes(query)

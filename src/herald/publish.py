@@ -16,13 +16,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn, Protocol
 
 from herald.errors import PublishError
-from herald.filestate import version
+from herald.filestate import FolderCounts, version
 
 MANIFEST = ".herald-manifest"
 STATE = ":state"  # the manifest's line for what the last complete publish was made from
 STAGING = ".herald-staging"  # where files are written before they are renamed into place
 STAGED = ":staging"  # the manifest's line that says temporary files are only in STAGING
 FOLDERS = "folders"  # in STAGING: the published folders as they were when last all there
+COUNTS = "counts"  # in STAGING: the files in each folder Herald owns, as last counted
 
 
 class Publisher(Protocol):
@@ -47,6 +48,9 @@ class Publisher(Protocol):
 
     def files_under(self, folder: str) -> set[str]:
         """The paths of the files under `folder`, from one listing of it."""
+
+    def count_under(self, folder: str) -> int:
+        """How many files are under `folder`, listing only what changed since last asked."""
 
     def note(self, name: str, value: str) -> None:
         """Keep a line of this publish's own bookkeeping (`name` starts with ":")."""
@@ -79,6 +83,9 @@ class DirectoryPublisher:
         self._inside: set[Path] = set()  # folders known to lead to no other place
         # Owned folders listed during this publish, kept up to date as files are written.
         self._listings: dict[str, set[str]] = {}
+        self._counts = FolderCounts(self._root, root / STAGING / COUNTS)
+        # Owned folders counted during this publish, kept up to date as files are added.
+        self._counted: dict[str, int] = {}
 
     def is_current(self, path: str, fingerprint: str) -> bool:
         """Whether `path` was published from inputs with this fingerprint and is still there."""
@@ -98,8 +105,9 @@ class DirectoryPublisher:
         try:
             if target.read_bytes() == data:
                 return False
+            new = False
         except FileNotFoundError:
-            pass
+            new = staged is None  # else it was new when it was first staged
         try:
             self._staged[target] = _temporary(target, data, self.root / STAGING)
         except OSError as exc:
@@ -107,6 +115,9 @@ class DirectoryPublisher:
         for folder, listed in self._listings.items():
             if path.startswith(folder):
                 listed.add(path)
+        for folder in self._counted if new else ():
+            if path.startswith(folder):
+                self._counted[folder] += 1
         if len(self._staged) >= self.BATCH:
             self._flush()
         return True
@@ -134,6 +145,7 @@ class DirectoryPublisher:
         self._staged.clear()
         self._fingerprints = None
         self._listings.clear()
+        self._counted.clear()
         reason = exc.strerror or str(exc)
         raise PublishError(
             f"{self.root}: publishing stopped at {path}: {reason}; every file published "
@@ -163,7 +175,8 @@ class DirectoryPublisher:
         current[STAGED] = STAGING
         current.update((path, manifest.get(path, "")) for path in keep)
         for folder in owned:  # how many files it holds: a file gone is seen without a stat each
-            current[folder] = str(len(self.files_under(folder)))
+            current[folder] = str(self.count_under(folder))
+        self._counts.save()
         if current != earlier:
             lines = "".join(f"{path}\t{mark}".rstrip("\t") + "\n" for path, mark in current.items())
             try:
@@ -172,6 +185,7 @@ class DirectoryPublisher:
                 self._give_up(MANIFEST, exc)
         self._fingerprints = None
         self._listings.clear()
+        self._counted.clear()
         return removed
 
     def _sweep(self) -> None:
@@ -187,6 +201,7 @@ class DirectoryPublisher:
         still there: seen from the folders' `stat` when none changed since this was last
         found true (see `_stamped`), else file by file."""
         self._listings.clear()  # a publish starts here: look at the folders afresh
+        self._counted.clear()
         earlier = self._read_manifest()
         if earlier.pop(STATE, None) != state:
             return False
@@ -196,10 +211,11 @@ class DirectoryPublisher:
             if path.startswith(":"):
                 continue
             if path.endswith("/"):  # a folder Herald owns: as many files as it left there
-                if str(len(self.files_under(path))) != mark:
+                if str(self.count_under(path)) != mark:
                     return False
             elif not self._is_file(path):
                 return False
+        self._counts.save()
         self._stamp(state, earlier)
         return True
 
@@ -229,7 +245,7 @@ class DirectoryPublisher:
         now = time.time_ns()
         folders = {p.rpartition("/")[0] for p in published if not p.startswith(":")}
         for owned in (p for p in published if p.endswith("/")):
-            folders.update(p.rpartition("/")[0] for p in self.files_under(owned))
+            folders.update(self._counts.folders(owned, now))
         marks = []
         for folder in sorted(folders):
             mark = _folder_mark(os.path.join(self._root, folder), now)  # noqa: PTH118
@@ -255,6 +271,16 @@ class DirectoryPublisher:
             for place, _, names in os.walk(os.path.join(self._root, folder)):  # noqa: PTH118
                 relative = os.path.relpath(place, self._root).replace(os.sep, "/")
                 found.update(f"{relative}/{name}" for name in names if not name.startswith("."))
+        return found
+
+    def count_under(self, folder: str) -> int:
+        """How many files are under `folder` (temporary ones aside): a `stat` of each folder
+        in it, and a listing of those that changed since they were last counted; once per
+        publish, which the files it adds are counted into."""
+        folder = folder.rstrip("/") + "/"
+        found = self._counted.get(folder)
+        if found is None:
+            found = self._counted[folder] = self._counts.count(folder, time.time_ns())
         return found
 
     def _is_file(self, path: str) -> bool:
