@@ -355,6 +355,16 @@ def test_context_mistakes(tmp_path: Path, text: str, problem: str) -> None:
             "Грузы доставлены в сектор Газа.\nЧасть груза прошла через Ригу.",
             {("country", "PS"): True, ("country", "LV"): False},
         ),
+        # English news writes names without their diacritics: Herat is GeoNames' Herāt.
+        ("Rail link to Herat planned", "Engineers presented the route.", {("country", "AF"): True}),
+        # A piece of a longer hyphenated name is not a place (Bayan is a Chinese town);
+        # two places joined by a hyphen are both places.
+        ("Textbooks for schools in Bayan-Ulgii", "The schools teach in Kazakh.", {}),
+        (
+            "Kazan-Trabzon flights resume",
+            "Tour operators welcomed them.",
+            {("country", "RU"): True, ("country", "TR"): True},
+        ),
         # Not a place: a Russian word (a mound), a Kazakh month (Қазан, October).
         ("Курган Бесшатыр", "Курган изучают археологи.", {}),
         ("Қазан айында форум өтеді", "Қазан айында делегация келеді.", {}),

