@@ -272,6 +272,9 @@ _LEADS_IN = frozenset(
         *("In", "At", "To", "From", "Of", "For", "The", "And", "With", "By", "On", "Near"),
         *("Via", "Into", "Visits", "Visit", "Hosts", "Host", "Held", "Opens", "Meets"),
         *("Welcomes", "Mayor", "Governor", "City", "Region", "Province"),
+        # Russian prepositions, capitalized where they open a title ("В Казани …")
+        *("В", "Во", "Из", "На", "С", "Со", "К", "Ко", "По", "Под", "Для", "От", "До"),
+        *("Между", "Через", "При", "О", "Об", "У", "За", "Из-за"),
     }
 )
 
