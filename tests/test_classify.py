@@ -326,6 +326,12 @@ def test_context_mistakes(tmp_path: Path, text: str, problem: str) -> None:
             "Компании из Казани встретились с казахстанскими экспортерами.",
             {("country", "RU"): True},
         ),
+        # A regional city of a country that was Soviet, in Russian.
+        (
+            "Консул встретился с туристами в Кисловодске",
+            "Туристы отдыхают в санатории.",
+            {("country", "RU"): True},
+        ),
         # A Russian preposition opening a title is no part of a name.
         ("В Казани открылся торговый дом", "Он поможет экспортерам.", {("country", "RU"): True}),
         (

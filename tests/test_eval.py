@@ -51,7 +51,7 @@ HELD_OUT_MARKS = {
         "organization": (1.0, 1.0),
         "topic": (0.93, 0.93),
     },
-    "held-out-4-ru.json": {"country": (0.88, 1.0), "organization": (1.0, 1.0), "topic": (1.0, 1.0)},
+    "held-out-4-ru.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (1.0, 1.0)},
     "held-out-4-kk.json": {
         "country": (1.0, 1.0),
         "organization": (1.0, 1.0),

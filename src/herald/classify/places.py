@@ -19,8 +19,9 @@ A name is also known without its diacritics, as English news mostly writes it (H
 Herāt, Lodz for Łódź), under the same rules.
 
 Russian and Kazakh texts name cities in Cyrillic: GeoNames' other names of a city of
-300,000 people or more (`CYRILLIC_MIN_POPULATION`) written in Russian or Kazakh letters
-(Казань, Джидда, Себу) count as well, under the same rule for names several countries
+300,000 people or more (`CYRILLIC_MIN_POPULATION`), or 100,000 in the countries that were
+Soviet and Mongolia (Новороссийск), written in Russian or Kazakh letters (Казань, Джидда,
+Себу) count as well, under the same rule for names several countries
 share, except a name Russian also uses as a word or a person's name (Курган is a mound,
 Киров a surname, Орёл an eagle) or a Kazakh month (Қазан is October).
 
@@ -52,6 +53,12 @@ MIN_POPULATION = 15_000
 SHARED_MIN_POPULATION = 5_000  # a town this large elsewhere makes a name shared (Kurchatov)
 PEOPLE_MIN_POPULATION = 500_000
 CYRILLIC_MIN_POPULATION = 300_000
+# Where the news in Russian names regional cities too (Новороссийск): the countries that
+# were Soviet, and Mongolia; their cities count in Cyrillic from this size.
+CYRILLIC_NEAR = frozenset(
+    {"RU", "BY", "UA", "MD", "GE", "AM", "AZ", "UZ", "KG", "TJ", "TM", "LV", "LT", "EE", "MN"}
+)
+CYRILLIC_NEAR_MIN_POPULATION = 100_000
 DOMINANCE = 10  # how many times larger the largest city of a shared name must be
 TOWN_DOMINANCE = 5  # and than a smaller town (of SHARED_MIN_POPULATION or more) elsewhere
 REGION_BEATS = 200_000  # a region's name outweighs a smaller city of another country
@@ -161,9 +168,14 @@ def build() -> tuple[Place, ...]:
             found.setdefault(name, Place(name, country))
     cyrillic_words = _names("place-words-cyrillic.txt")
     for name, country, population in named_cities(cyrillic=True):
-        if population >= CYRILLIC_MIN_POPULATION and name not in cyrillic_words:
+        if population >= cyrillic_minimum(country) and name not in cyrillic_words:
             found.setdefault(name, Place(name, country))
     return tuple(sorted(found.values(), key=lambda p: p.name))
+
+
+def cyrillic_minimum(country: str) -> int:
+    """How many people a city of `country` must have to be known by its Cyrillic names."""
+    return CYRILLIC_NEAR_MIN_POPULATION if country in CYRILLIC_NEAR else CYRILLIC_MIN_POPULATION
 
 
 def _names(file: str) -> frozenset[str]:
