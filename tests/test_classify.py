@@ -100,6 +100,16 @@ def test_topics_count_phrases_once_and_skip_negatives(classifier: Classifier) ->
     assert [t.term for t in tagged.tags if t.family == "topic"] == []
     tagged = classifier.classify(article("A statement", "It called for an investigation."))
     assert [t.term for t in tagged.tags if t.family == "topic"] == []  # not "invest*"
+    # In Kazakh an attack is security news, a football striker is not; in Russian the
+    # Democratic Republic of the Congo is no democracy news.
+    attack = classifier.classify(article("Елшілікке шабуыл жасалды", "Полиция келді."))
+    assert [t.term for t in attack.tags if t.family == "topic" and t.passed] == [
+        "security-conflict"
+    ]
+    striker = classifier.classify(article("Шабуылшы екі гол соқты", "Ойын Алматыда өтті."))
+    assert [t.term for t in striker.tags if t.family == "topic"] == []
+    congo = classifier.classify(article("Посол Демократической Республики Конго", "Встреча."))
+    assert "politics-reform" not in [t.term for t in congo.tags]
     tagged = classifier.classify(article("Investment forum", "Companies discussed exports."))
     (trade,) = [t for t in tagged.tags if t.term == "trade-investment"]
     assert trade.passed
