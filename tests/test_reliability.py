@@ -32,10 +32,11 @@ def make_site(folder: Path, entries: int = 150) -> tuple[Site, Path]:
 
 
 def outputs(root: Path) -> dict[str, bytes]:
+    """Every published file's bytes (Herald's own records, hidden, aside)."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
     }
 
 

@@ -215,7 +215,6 @@ class DirectoryPublisher:
                     return False
             elif not self._is_file(path):
                 return False
-        self._counts.save()
         self._stamp(state, earlier)
         return True
 
