@@ -81,8 +81,6 @@ class DirectoryPublisher:
         self._fingerprints: dict[str, str] | None = None
         self._staged: dict[Path, Path] = {}  # target: its temporary file
         self._inside: set[Path] = set()  # folders known to lead to no other place
-        # Owned folders listed during this publish, kept up to date as files are written.
-        self._listings: dict[str, set[str]] = {}
         self._counts = FolderCounts(self._root, root / STAGING / COUNTS)
         # Owned folders counted during this publish, kept up to date as files are added.
         self._counted: dict[str, int] = {}
@@ -112,9 +110,6 @@ class DirectoryPublisher:
             self._staged[target] = _temporary(target, data, self.root / STAGING)
         except OSError as exc:
             self._give_up(path, exc)
-        for folder, listed in self._listings.items():
-            if path.startswith(folder):
-                listed.add(path)
         for folder in self._counted if new else ():
             if path.startswith(folder):
                 self._counted[folder] += 1
@@ -144,7 +139,6 @@ class DirectoryPublisher:
             temporary.unlink(missing_ok=True)
         self._staged.clear()
         self._fingerprints = None
-        self._listings.clear()
         self._counted.clear()
         reason = exc.strerror or str(exc)
         raise PublishError(
@@ -184,7 +178,6 @@ class DirectoryPublisher:
             except OSError as exc:
                 self._give_up(MANIFEST, exc)
         self._fingerprints = None
-        self._listings.clear()
         self._counted.clear()
         return removed
 
@@ -200,8 +193,7 @@ class DirectoryPublisher:
         """Whether the last complete publish was made from `state` and every file of it is
         still there: seen from the folders' `stat` when none changed since this was last
         found true (see `_stamped`), else file by file."""
-        self._listings.clear()  # a publish starts here: look at the folders afresh
-        self._counted.clear()
+        self._counted.clear()  # a publish starts here: look at the folders afresh
         earlier = self._read_manifest()
         if earlier.pop(STATE, None) != state:
             return False
@@ -261,15 +253,13 @@ class DirectoryPublisher:
         return mark if mark and self._is_file(path) else None
 
     def files_under(self, folder: str) -> set[str]:
-        """The paths of the files under `folder` (temporary ones aside): one listing per
-        folder instead of one `stat` per file, as a publish asks this of every article; and
-        one listing per publish, which the files written since are added to."""
-        found = self._listings.get(folder)
-        if found is None:
-            found = self._listings[folder] = set()
-            for place, _, names in os.walk(os.path.join(self._root, folder)):  # noqa: PTH118
-                relative = os.path.relpath(place, self._root).replace(os.sep, "/")
-                found.update(f"{relative}/{name}" for name in names if not name.startswith("."))
+        """The paths of the files under `folder` (temporary ones aside): one listing of the
+        folder instead of one `stat` per file, where a publish must know which of its
+        articles' pages are there."""
+        found: set[str] = set()
+        for place, _, names in os.walk(os.path.join(self._root, folder)):  # noqa: PTH118
+            relative = os.path.relpath(place, self._root).replace(os.sep, "/")
+            found.update(f"{relative}/{name}" for name in names if not name.startswith("."))
         return found
 
     def count_under(self, folder: str) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -163,7 +163,6 @@ class CountryTagger:
         # country plainly elsewhere ("Kazakhstan and Georgia Discuss …", then "in Georgia").
         undecided: list[tuple[tuple[str, str], Evidence]] = []
         matches = list(self._matcher.matches(text))
-        names = {start for _, start, _ in matches}, {start + len(m) for _, start, m in matches}
         for index, start, matched in matches:
             family, term = self._targets[index]
             if family == "ignore":
@@ -171,7 +170,7 @@ class CountryTagger:
             place = family == "place"  # a city or region: its country, on weaker evidence
             if place:
                 if _in_a_name(text, start, len(matched)) or _in_a_compound(
-                    text.text, start, start + len(matched), names
+                    text.text, start, start + len(matched), matches
                 ):
                     continue
                 family = "country"
@@ -291,22 +290,18 @@ def _in_a_name(text: ArticleText, start: int, length: int) -> bool:
     return follows and text.where(start) != "title"
 
 
-def _in_a_compound(text: str, start: int, end: int, names: tuple[set[int], set[int]]) -> bool:
+def _in_a_compound(text: str, start: int, end: int, names: Sequence[tuple[int, int, str]]) -> bool:
     """Whether a place's name from `start` to `end` is joined by a hyphen to a word that is
     not a name Herald knows: a piece of a longer name ("Bayan" of Bayan-Ulgii,
     "Petropavlovsk" of Petropavlovsk-Kamchatsky, "Amur" of Komsomolsk-on-Amur), not a
-    pair of places ("the Almaty-Tashkent road"). `names` holds where the names found in
-    the text start and where they end."""
-    starts, ends = names
+    pair of places ("the Almaty-Tashkent road"). `names` are the names found in the text
+    (index, start, matched); they are looked at only beside a hyphen."""
     after = text[end : end + 2]
-    if len(after) == 2 and after[0] == "-" and after[1].isupper() and end + 1 not in starts:
-        return True
-    return (
-        start >= 2
-        and text[start - 1] == "-"
-        and text[start - 2].isalpha()
-        and start - 1 not in ends
-    )
+    if len(after) == 2 and after[0] == "-" and after[1].isupper():
+        return all(at != end + 1 for _, at, _ in names)
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+        return all(at + len(matched) != start - 1 for _, at, matched in names)
+    return False
 
 
 @cache

@@ -198,7 +198,7 @@ def named_cities(*, cyrillic: bool = False) -> list[tuple[str, str, int]]:
             }
         )
     written = _unshared(lambda city: {city["name"]})
-    towns = _largest(SHARED_MIN_POPULATION, lambda city: {city["name"]})
+    towns = {city["name"] for city in _cities(SHARED_MIN_POPULATION)}
     plain_names = _unshared(lambda city: {plain(city["name"])} - {city["name"]})
     return written + [found for found in plain_names if found[0] not in towns]
 
