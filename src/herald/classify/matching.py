@@ -171,12 +171,14 @@ def _plural_end(text: str, end: int, size: int) -> int | None:
     return None
 
 
+_REST_OF_WORD = re.compile(r"\w*")  # \w: what `_is_word` takes
+
+
 def _rest_of_word(text: str, end: int, ending: str) -> int | None:
     """Where a match that reaches `end` ends with "any" ending (the rest of its word) or a
     "kazakh" one (a chain of Kazakh suffixes, else None)."""
-    stop = end
-    while stop < len(text) and _is_word(text[stop]):
-        stop += 1
+    rest = _REST_OF_WORD.match(text, end)
+    stop = rest.end() if rest is not None else end
     if ending == "kazakh" and not KAZAKH_SUFFIXES.fullmatch(text, end, stop):
         return None
     return stop
