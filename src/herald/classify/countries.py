@@ -21,7 +21,7 @@ import pycountry
 from babel import Locale
 
 from herald.classify.forms import CYRILLIC, is_russian, russian_forms
-from herald.classify.languages import names_a_language
+from herald.classify.languages import may_name_a_language, names_a_language
 from herald.classify.matching import ArticleText, PhraseMatcher, match_form
 from herald.classify.places import PLACE_WEIGHT, places
 from herald.models import Evidence, Tag
@@ -156,6 +156,8 @@ class CountryTagger:
             ],
             ignore_case=False,
         )
+        # The names that may be a language's ("Spanish", "испанск*"): only those are asked.
+        self._language = [may_name_a_language(name) for name in names]
         self._home = home_country
         self._rules = rules
         self._contexts = {c.name: (c.country, c.cues) for c in rules.contexts}
@@ -179,7 +181,7 @@ class CountryTagger:
                 ):
                     continue
                 family = "country"
-            elif family == "country" and names_a_language(text.text, start, start + len(matched)):
+            elif self._language[index] and names_a_language(text.text, start, start + len(matched)):
                 continue  # "Spanish subtitles", "in Russian and English"
             ambiguous = matched in self._rules.ambiguous or (place and matched in self._guarded)
             followed = ambiguous and _NAME_FOLLOWS.match(text.text, start + len(matched))

@@ -40,6 +40,17 @@ def english_names() -> frozenset[str]:
     return frozenset(n for n in Locale.parse("en").languages.values() if n.isalpha())
 
 
+def may_name_a_language(name: str) -> bool:
+    """Whether a name of the gazetteer may be a language's: an English language name, or
+    a Russian adjective's stem ("испанск*")."""
+    return name in english_names() or (
+        name.endswith("*") and _RUSSIAN_STEM.search(name) is not None
+    )
+
+
+_RUSSIAN_STEM = re.compile(r"(?:ск|цк)\*$")
+
+
 def names_a_language(text: str, start: int, end: int) -> bool:
     """Whether the country adjective at text[start:end] is a language's name there."""
     matched = text[start:end]
