@@ -147,6 +147,14 @@ def test_topics_count_phrases_once_and_skip_negatives(classifier: Classifier) ->
             "energy-industry",
             False,
         ),
+        # A sweep of each topic's common words, with guards where a word reads two ways: a
+        # coaching clinic, a sealed deal, an inaugurated plant.
+        ("Heroin seized at the border", "Police detained two men.", "security-conflict", True),
+        ("Kandas families settle in Kostanay", "They received housing.", "culture-diaspora", True),
+        ("Talks on press freedom", "Journalists took part.", "politics-reform", True),
+        ("Coaching clinic for young footballers", "Coaches took part.", "health", False),
+        ("Sides sealed the agreement", "They met in Astana.", "environment-water", False),
+        ("Plant inaugurated in Pavlodar", "It makes pipes.", "politics-reform", False),
     ],
 )
 def test_topic_words_of_the_sixth_round(
