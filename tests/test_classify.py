@@ -155,9 +155,23 @@ def test_topics_count_phrases_once_and_skip_negatives(classifier: Classifier) ->
         ("Coaching clinic for young footballers", "Coaches took part.", "health", False),
         ("Sides sealed the agreement", "They met in Astana.", "environment-water", False),
         ("Plant inaugurated in Pavlodar", "It makes pipes.", "politics-reform", False),
+        # The seventh round: an attack (not a heart attack), citizens among the injured,
+        # cables of light, methane, disability rights; soldiers' training is no schooling.
+        ("Attack on a village condemned", "Condolences were sent.", "security-conflict", True),
+        ("Minister has a heart attack", "He is in hospital.", "security-conflict", False),
+        ("No Kazakh Citizens Among the Injured", "The embassy is in touch.", "consular-visa", True),
+        ("Fibre-optic cable laid", "It carries internet traffic.", "innovation-digital", True),
+        ("Methane leaks to be cut", "Satellites will watch landfills.", "environment-water", True),
+        (
+            "Resolution on persons with disabilities",
+            "It was adopted by the Human Rights Council.",
+            "politics-reform",
+            True,
+        ),
+        ("Joint training of border guards", "Smugglers were caught.", "education-science", False),
     ],
 )
-def test_topic_words_of_the_sixth_round(
+def test_topic_words_of_recent_rounds(
     classifier: Classifier, title: str, body: str, topic: str, given: bool
 ) -> None:
     tagged = classifier.classify(article(title, body))
@@ -303,6 +317,8 @@ def test_evidence_keeps_the_first_mentions_and_counts_the_rest(classifier: Class
         # Kazakh adds suffixes; only Kazakh suffixes, and the longer name wins.
         ("Қазақстан мен Жапония", {("country", "JP"): True}),
         ("Жапониямен ынтымақтастық", {("country", "JP"): True}),
+        # Kazakh writes Azerbaijan two ways: Әзірбайжан (CLDR) and Әзербайжан.
+        ("Әзербайжанмен келіссөздер", {("country", "AZ"): True}),
         ("Жапониядағы елшілік", {("country", "JP"): True}),
         ("Нигериямен кездесу", {("country", "NG"): True}),
         ("Нигермен кездесу", {("country", "NE"): True}),

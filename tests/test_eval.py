@@ -67,6 +67,13 @@ HELD_OUT_MARKS = {
     "held-out-6-en.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (1.0, 1.0)},
     "held-out-6-ru.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (1.0, 1.0)},
     "held-out-6-kk.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (0.85, 1.0)},
+    "held-out-7-en.json": {
+        "country": (1.0, 1.0),
+        "organization": (1.0, 1.0),
+        "topic": (0.96, 0.96),
+    },
+    "held-out-7-ru.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (1.0, 0.92)},
+    "held-out-7-kk.json": {"country": (1.0, 1.0), "organization": (1.0, 1.0), "topic": (1.0, 1.0)},
 }
 
 
