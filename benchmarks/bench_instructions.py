@@ -7,8 +7,9 @@ the instructions of classifying them again, and prints them per article.
 
 Run: .venv/bin/python benchmarks/bench_instructions.py [--articles N] [SRC …]
 Each SRC is a source tree to measure (default: this one's src), e.g. a git worktree of an
-earlier commit, so that two versions are counted side by side. Needs valgrind (Debian's
-package). Not a test.
+earlier commit, so that two versions are counted side by side; the rule files are the ones
+beside it (SRC/../config), so each version is counted with its own rules. Needs valgrind
+(Debian's package). Not a test.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def count(source: Path, articles: int) -> int:
                 "--child",
                 "--articles",
                 str(articles),
+                "--rules",
+                str(source.parent),
             ],
             env={**os.environ, "PYTHONPATH": str(source)},
             capture_output=True,
@@ -53,7 +56,7 @@ def count(source: Path, articles: int) -> int:
     return int(found.group(1))
 
 
-def child(articles: int) -> None:
+def child(articles: int, rules: Path) -> None:
     """Under callgrind: load the shipped rules, classify once, count the second pass."""
     from benchmarks.corpus import make_listing, site_config
     from herald.app import load, settle
@@ -65,7 +68,8 @@ def child(articles: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         (base / "listing.txt").write_text(listing, encoding="utf-8")
-        (base / "herald.toml").write_text(site_config(("bench", "listing.txt")), "utf-8")
+        config = site_config(("bench", "listing.txt"), root=rules)
+        (base / "herald.toml").write_text(config, "utf-8")
         loaded = load(base / "herald.toml")
         settle()
         classifier, source = loaded.classifier, loaded.settings.sources[0]
@@ -84,10 +88,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rules", type=Path, default=ROOT, help=argparse.SUPPRESS)
     parser.add_argument("sources", nargs="*", type=Path, default=[ROOT / "src"])
     args = parser.parse_args()
     if args.child:
-        child(args.articles)
+        child(args.articles, args.rules)
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")

@@ -119,8 +119,9 @@ timezone = "Asia/Almaty"
 """
 
 
-def site_config(*listings: tuple[str, str], extra: str = "") -> str:
-    """A herald.toml for a benchmark folder: the project's rule files, the output and the
-    store inside the folder, one bulletin source per (id, listing path)."""
+def site_config(*listings: tuple[str, str], extra: str = "", root: Path = ROOT) -> str:
+    """A herald.toml for a benchmark folder: the rule files of the project at `root` (this
+    one unless given), the output and the store inside the folder, one bulletin source per
+    (id, listing path)."""
     sources = "".join(SOURCE.format(id=source_id, url=url) for source_id, url in listings)
-    return SITE.format(root=ROOT, extra=extra) + sources
+    return SITE.format(root=root, extra=extra) + sources
