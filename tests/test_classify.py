@@ -169,6 +169,15 @@ def test_topics_count_phrases_once_and_skip_negatives(classifier: Classifier) ->
             True,
         ),
         ("Joint training of border guards", "Smugglers were caught.", "education-science", False),
+        # The eighth round: driving licences; a capital named Port, a trip (поездка) and an
+        # energy corridor are no transport news; the migration of saigas is no consular news.
+        ("Driving licences recognised", "Both countries agreed.", "transport-logistics", True),
+        ("Advice on travel to Port-au-Prince", "Gangs roam.", "transport-logistics", False),
+        ("Поездки в Гаити не рекомендуются", "Обстановка опасна.", "transport-logistics", False),
+        ("Green Energy Corridor discussed", "A cable is planned.", "transport-logistics", False),
+        ("Saiga migration tracked", "Collars were fitted.", "consular-visa", False),
+        ("Forum of women diplomats", "They discussed gender equality.", "politics-reform", True),
+        ("ВПП получила взнос", "Он пойдет на продовольствие.", "humanitarian", True),
     ],
 )
 def test_topic_words_of_recent_rounds(
