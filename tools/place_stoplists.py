@@ -110,7 +110,7 @@ def main() -> None:
             a
             for n, country, population in named_cities(cyrillic=True)
             if population >= cyrillic_minimum(country)
-            for a in region_adjectives(n)
+            for a in region_adjectives(n, country)
             if is_adjective(a)
         }
     )

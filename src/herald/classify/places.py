@@ -182,11 +182,13 @@ def build() -> tuple[Place, ...]:
     return tuple(sorted(found.values(), key=lambda p: p.name))
 
 
-def region_adjectives(city: str) -> set[str]:
-    """What Russian may call the region of a city, in the feminine of "область": Омск →
-    Омская, Самара → Самарская, Тюмень → Тюменская, Караганды → Карагандинская, among
-    others that are no words (pymorphy3's dictionary tells which are: place-adjectives-
-    cyrillic.txt)."""
+def region_adjectives(city: str, country: str) -> set[str]:
+    """What Russian may call the region of a city, in the feminine of "область", in a
+    country near enough for news in Russian to name its regions: Омск → Омская, Самара →
+    Самарская, Тюмень → Тюменская, Караганды → Карагандинская, among others that are no
+    words (pymorphy3's dictionary tells which are: place-adjectives-cyrillic.txt)."""
+    if country not in CYRILLIC_NEAR or " " in city:
+        return set()
     if city.endswith(("ск", "цк")):
         return {city + "ая"}
     stem = city[:-1] if city[-1] in "аяьыйио" else city
@@ -195,13 +197,11 @@ def region_adjectives(city: str) -> set[str]:
 
 
 def region_names(city: str, country: str, adjectives: frozenset[str]) -> list[str]:
-    """The region named after a city in Russian, in a country near enough for news in
-    Russian to name its regions (Омская область, Ташкентская область; Красноярский
-    край in Russia); a name a Russian word is (Курган) still names its region."""
-    if country not in CYRILLIC_NEAR or " " in city:
-        return []
+    """The region named after a city in Russian (Омская область, Ташкентская область;
+    Красноярский край in Russia); a name a Russian word is (Курган) still names its
+    region."""
     found = []
-    for adjective in sorted(region_adjectives(city) & adjectives):
+    for adjective in sorted(region_adjectives(city, country) & adjectives):
         found.append(f"{adjective} область")
         if country == "RU":
             found.append(f"{adjective[:-2]}ий край")
