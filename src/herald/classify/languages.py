@@ -9,6 +9,7 @@ for the tagger (countries.py), and this tells where it is the language instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from babel import Locale
@@ -32,6 +33,7 @@ _ALONE = re.compile(r"[.,;:!?)\n]|[ \t]+(?:and|or|и|или)[ \t]|$")
 _RUSSIAN_ADJECTIVE = re.compile(r"(?:ск|цк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими)$")
 _RUSSIAN_NOUNS = ("язык", "субтитр", "перевод", "словар", "алфавит", "грамматик")
 _RUSSIAN_NEXT = re.compile(r"[ \t]+([а-яё]+)")
+_RUSSIAN_STEM = re.compile(r"(?:ск|цк)\*$")
 
 
 @cache
@@ -48,22 +50,33 @@ def may_name_a_language(name: str) -> bool:
     )
 
 
-_RUSSIAN_STEM = re.compile(r"(?:ск|цк)\*$")
-
-
 def names_a_language(text: str, start: int, end: int) -> bool:
     """Whether the country adjective at text[start:end] is a language's name there."""
     matched = text[start:end]
     if matched in english_names():
-        after = _NEXT_WORD.match(text, end)
-        if after is not None and after.group(1).lower() in _NOUNS:
-            return True
-        led = _LED_IN.search(text, max(0, start - 60), start) is not None
-        return led and _ALONE.match(text, end) is not None
+        return _used_as_language(text, start, end, _NEXT_WORD, _NOUNS.__contains__, _LED_IN)
     if _RUSSIAN_ADJECTIVE.search(matched.lower()):
-        after = _RUSSIAN_NEXT.match(text, end)
-        if after is not None and after.group(1).lower().startswith(_RUSSIAN_NOUNS):
-            return True
-        led = _LED_IN_RUSSIAN.search(text, max(0, start - 60), start) is not None
-        return led and _ALONE.match(text, end) is not None
+        return _used_as_language(text, start, end, _RUSSIAN_NEXT, _russian_noun, _LED_IN_RUSSIAN)
     return False
+
+
+def _russian_noun(word: str) -> bool:
+    return word.startswith(_RUSSIAN_NOUNS)
+
+
+def _used_as_language(
+    text: str,
+    start: int,
+    end: int,
+    next_word: re.Pattern[str],
+    is_noun: Callable[[str], bool],
+    led_in: re.Pattern[str],
+) -> bool:
+    """Whether the word at text[start:end] names a language: a word of language follows
+    it ("subtitles", "языке"), or a preposition leads into it and the clause or a list of
+    languages goes on after it ("in Russian and English", "на испанский.")."""
+    after = next_word.match(text, end)
+    if after is not None and is_noun(after.group(1).lower()):
+        return True
+    led = led_in.search(text, max(0, start - 60), start) is not None
+    return led and _ALONE.match(text, end) is not None
